@@ -1,0 +1,30 @@
+// Output: the human summary, the versioned JSON result, the per-second CSV, and HdrHistogram's
+// percentile-distribution text. Each takes a finished Result; none computes a figure the Result
+// does not hold.
+#pragma once
+
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+#include "ringfire/run.hpp"
+
+namespace ringfire {
+
+inline constexpr const char* kJsonSchema = "ringfire.result/1";
+
+void print_text(const Result& result, std::ostream& out);
+nlohmann::json to_json(const Result& result);
+nlohmann::json histogram_json(const Histogram& h);
+void write_timeseries_csv(const Result& result, std::ostream& out);
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a
+// report. Returns false with `error` set on failure.
+bool write_file(const std::string& path, const std::string& text, std::string& error);
+
+// "850ns", "12.34us", "1.23ms", "2.50s".
+std::string format_duration(uint64_t ns);
+// "12.3KB", "4.56MB" (powers of 1024, like wrk).
+std::string format_bytes(double bytes);
+
+}  // namespace ringfire

@@ -1,0 +1,92 @@
+// RAII over one io_uring instance: creation with the best flags the kernel takes (and a fallback),
+// a probe of the features the worker relies on, and the provided-buffer ring that multishot
+// receives draw from. One Ring per worker thread, created in that thread.
+#pragma once
+
+#include <liburing.h>
+
+#include <cstdint>
+#include <string>
+
+namespace ringfire {
+
+struct RingFeatures {
+  bool single_issuer = false;     // IORING_SETUP_SINGLE_ISSUER|DEFER_TASKRUN (6.1): task work runs
+                                  // only when we enter the kernel, in our thread, in batches
+  bool coop_taskrun = false;      // the 5.19 fallback: no IPI to interrupt us for task work
+  bool cqe_skip = false;          // IOSQE_CQE_SKIP_SUCCESS (5.17): no CQE for successful sends
+  bool ext_arg = false;           // wait with a timeout without a timeout SQE (5.11)
+  bool multishot_recv = false;    // IORING_RECV_MULTISHOT with provided buffers (6.0)
+  bool buf_ring = false;          // registered provided-buffer ring (5.19)
+  bool registered_files = false;  // sparse fixed-file table (5.19)
+  std::string describe() const;   // one line, for --verbose and the JSON report
+};
+
+struct RingOptions {
+  unsigned sq_entries = 1024;
+  unsigned cq_entries = 8192;
+  bool sqpoll = false;
+};
+
+class Ring {
+ public:
+  Ring() = default;
+  Ring(const Ring&) = delete;
+  Ring& operator=(const Ring&) = delete;
+  ~Ring();
+
+  // Creates the ring. On failure returns a negative errno and fills `error` with one line.
+  int init(const RingOptions& options, std::string& error);
+
+  io_uring* get() { return &ring_; }
+  const RingFeatures& features() const { return features_; }
+
+  // An SQE, submitting what is queued first if the SQ is full. Never returns nullptr.
+  io_uring_sqe* sqe();
+
+ private:
+  void probe();
+
+  io_uring ring_{};
+  bool live_ = false;
+  RingFeatures features_;
+};
+
+// The per-worker receive memory: `count` buffers of `size` bytes in one allocation, handed to the
+// kernel through a registered buffer ring. The worker parses each buffer in place and gives it back
+// with recycle(); publish() makes a batch of recycled buffers visible to the kernel at once.
+class BufferRing {
+ public:
+  static constexpr int kGroup = 0;
+
+  BufferRing() = default;
+  BufferRing(const BufferRing&) = delete;
+  BufferRing& operator=(const BufferRing&) = delete;
+  ~BufferRing();
+
+  int init(io_uring* ring, unsigned count, unsigned size, std::string& error);
+
+  const char* data(unsigned id) const { return base_ + static_cast<size_t>(id) * size_; }
+  unsigned size() const { return size_; }
+  unsigned count() const { return count_; }
+
+  void recycle(unsigned id) {
+    io_uring_buf_ring_add(br_, base_ + static_cast<size_t>(id) * size_, size_,
+                          static_cast<unsigned short>(id), io_uring_buf_ring_mask(count_),
+                          pending_++);
+  }
+  void publish() {
+    if (pending_ != 0) io_uring_buf_ring_advance(br_, pending_);
+    pending_ = 0;
+  }
+
+ private:
+  io_uring* ring_ = nullptr;
+  io_uring_buf_ring* br_ = nullptr;
+  char* base_ = nullptr;
+  unsigned count_ = 0;
+  unsigned size_ = 0;
+  int pending_ = 0;
+};
+
+}  // namespace ringfire

@@ -1,0 +1,65 @@
+// Counters of one worker (or of the whole run, after merging), and the per-second series.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <utility>
+#include <vector>
+
+#include "ringfire/histogram.hpp"
+
+namespace ringfire {
+
+// Why a request (or, for kConnect, a connection attempt) failed. Every value is counted by class;
+// the connection is closed and reopened.
+enum class ErrorClass : uint8_t {
+  kConnect,  // connection attempt refused, reset or timed out (no request was lost)
+  kRead,     // receive failed (ECONNRESET, ...) with requests outstanding
+  kWrite,    // send failed or was short
+  kTimeout,  // no complete response within --timeout of the send
+  kParse,    // the response was malformed (see ParseError)
+  kClosed,   // the server closed the connection with requests outstanding
+};
+inline constexpr size_t kErrorClasses = 6;
+const char* to_string(ErrorClass e);
+
+struct Counters {
+  uint64_t sent = 0;                 // requests handed to the kernel
+  uint64_t completed = 0;            // complete responses, any status
+  std::array<uint64_t, 6> status{};  // by class: [1]=1xx.. [5]=5xx, [0]=other (600-999)
+  std::array<uint64_t, kErrorClasses> errors{};
+  uint64_t in_flight = 0;  // sent, neither completed nor failed when the run stopped
+  uint64_t bytes_sent = 0;
+  uint64_t bytes_received = 0;
+  uint64_t connects = 0;     // successful connections (first and re-connections)
+  uint64_t peer_closes = 0;  // connections the server closed between responses (not errors)
+
+  // Requests that failed: every class but kConnect, which counts connection attempts.
+  uint64_t failed() const {
+    uint64_t n = 0;
+    for (size_t i = 1; i < kErrorClasses; ++i) n += errors[i];
+    return n;
+  }
+  uint64_t error(ErrorClass e) const { return errors[static_cast<size_t>(e)]; }
+  // The accounting identity of DESIGN.md, invariant 1.
+  bool balanced() const { return sent == completed + failed() + in_flight; }
+  void add(const Counters& o);
+};
+
+// One second of the measured run, as recorded by one worker (summed over workers when merged).
+struct SecondStats {
+  uint64_t sent = 0;
+  uint64_t completed = 0;
+  uint64_t errors = 0;  // failed requests (not connect attempts)
+  uint64_t connect_errors = 0;
+  uint64_t bytes_received = 0;
+  uint64_t open_connections = 0;  // at the end of the second (summed over workers)
+  // Latency of the responses completed in this second, as the non-empty buckets of a Histogram
+  // (index, count): sparse, so a long run stays small, and exact when workers are merged.
+  std::vector<std::pair<uint32_t, uint64_t>> latency;
+
+  void add(const SecondStats& o);
+};
+
+}  // namespace ringfire

@@ -1,0 +1,35 @@
+#include "ringfire/plan.hpp"
+
+#include <algorithm>
+
+namespace ringfire {
+
+Plan make_plan(const RunConfig& config) {
+  const std::vector<int> cpus = config.cpus.empty() ? allowed_cpus() : config.cpus;
+  uint32_t threads = config.threads != 0 ? config.threads : static_cast<uint32_t>(cpus.size());
+  threads = std::clamp<uint32_t>(threads, 1, std::max<uint32_t>(1, config.connections));
+  if (config.requests != 0 && config.requests < threads) {
+    threads = static_cast<uint32_t>(config.requests);
+  }
+  Plan plan;
+  plan.workers.resize(threads);
+  uint32_t first = 0;
+  for (uint32_t i = 0; i < threads; ++i) {
+    WorkerPlan& w = plan.workers[i];
+    w.index = i;
+    w.cpu = cpus[i % cpus.size()];
+    w.connections = config.connections / threads + (i < config.connections % threads ? 1 : 0);
+    w.first_connection = first;
+    first += w.connections;
+    if (config.requests != 0) {
+      w.limited = true;
+      w.requests = config.requests / threads + (i < config.requests % threads ? 1 : 0);
+    }
+    if (config.rate > 0) {
+      w.rate = config.rate * w.connections / config.connections;
+    }
+  }
+  return plan;
+}
+
+}  // namespace ringfire

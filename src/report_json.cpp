@@ -1,0 +1,153 @@
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "ringfire/report.hpp"
+
+namespace ringfire {
+
+namespace {
+
+using nlohmann::json;
+
+json counters_json(const Counters& c) {
+  json errors = json::object();
+  for (size_t i = 0; i < kErrorClasses; ++i)
+    errors[to_string(static_cast<ErrorClass>(i))] = c.errors[i];
+  return {
+      {"sent", c.sent},
+      {"completed", c.completed},
+      {"failed", c.failed()},
+      {"in_flight", c.in_flight},
+      {"status",
+       {{"1xx", c.status[1]},
+        {"2xx", c.status[2]},
+        {"3xx", c.status[3]},
+        {"4xx", c.status[4]},
+        {"5xx", c.status[5]},
+        {"other", c.status[0]}}},
+      {"errors", errors},
+      {"bytes_sent", c.bytes_sent},
+      {"bytes_received", c.bytes_received},
+      {"connects", c.connects},
+      {"peer_closes", c.peer_closes},
+  };
+}
+
+double seconds(Nanos d) {
+  return static_cast<double>(d.count()) * 1e-9;
+}
+
+}  // namespace
+
+json histogram_json(const Histogram& h) {
+  json percentiles = json::object();
+  for (double p : {50.0, 75.0, 90.0, 99.0, 99.9, 99.99, 100.0}) {
+    char key[16];
+    std::snprintf(key, sizeof(key), "%g", p);
+    percentiles[key] = h.value_at_percentile(p);
+  }
+  json buckets = json::array();
+  h.for_each_bucket([&buckets](const Histogram::Bucket& b) {
+    buckets.push_back({b.low, b.high, b.count});
+  });
+  return {{"count", h.count()}, {"min", h.min()},     {"max", h.max()},
+          {"mean", h.mean()},   {"stdev", h.stdev()}, {"percentiles", percentiles},
+          {"buckets", buckets}};
+}
+
+json to_json(const Result& r) {
+  const RunConfig& c = r.config;
+  json timeseries = json::array();
+  for (size_t i = 0; i < r.seconds.size(); ++i) {
+    const SecondSummary& s = r.seconds[i];
+    timeseries.push_back({
+        {"t", static_cast<double>(i)},
+        {"wall", s.wall},
+        {"sent", s.stats.sent},
+        {"completed", s.stats.completed},
+        {"errors", s.stats.errors},
+        {"connect_errors", s.stats.connect_errors},
+        {"bytes_received", s.stats.bytes_received},
+        {"connections", s.stats.open_connections},
+        {"latency_us",
+         {{"p50", static_cast<double>(s.p50) / 1e3},
+          {"p90", static_cast<double>(s.p90) / 1e3},
+          {"p99", static_cast<double>(s.p99) / 1e3},
+          {"max", static_cast<double>(s.max) / 1e3}}},
+    });
+  }
+  return {
+      {"schema", kJsonSchema},
+      {"version", RINGFIRE_VERSION},
+      {"config",
+       {{"url", "http://" + c.url.host_header + c.url.target},
+        {"endpoint", c.endpoint.text()},
+        {"connections", c.connections},
+        {"threads", r.workers},
+        {"pipeline", c.pipeline},
+        {"duration_s", seconds(c.duration)},
+        {"warmup_s", seconds(c.warmup)},
+        {"timeout_s", seconds(c.timeout)},
+        {"requests", c.requests},
+        {"rate", c.rate},
+        {"method", c.method}}},
+      {"run",
+       {{"start_wall", r.start_wall},
+        {"measured_seconds", r.measured_seconds},
+        {"interrupted", r.interrupted},
+        {"worker_cpus", r.worker_cpus},
+        {"ring_features", r.features.describe()},
+        {"wakeups", r.wakeups},
+        {"cqes", r.cqes}}},
+      {"totals", counters_json(r.measured)},
+      {"requests_per_second", r.requests_per_second()},
+      {"bytes_per_second", r.bytes_per_second()},
+      {"latency_ns", histogram_json(r.latency)},
+      {"service_ns", histogram_json(r.service)},
+      {"warmup", counters_json(r.warmup)},
+      {"timeseries", timeseries},
+  };
+}
+
+void write_timeseries_csv(const Result& r, std::ostream& out) {
+  out << "t,wall,sent,completed,errors,connect_errors,bytes_received,connections,p50_us,p90_us,"
+         "p99_us,max_us\n";
+  for (size_t i = 0; i < r.seconds.size(); ++i) {
+    const SecondSummary& s = r.seconds[i];
+    char line[512];
+    std::snprintf(line, sizeof(line), "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f\n", i,
+                  s.wall, s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
+                  s.stats.bytes_received, s.stats.open_connections,
+                  static_cast<double>(s.p50) / 1e3, static_cast<double>(s.p90) / 1e3,
+                  static_cast<double>(s.p99) / 1e3, static_cast<double>(s.max) / 1e3);
+    out << line;
+  }
+}
+
+bool write_file(const std::string& path, const std::string& text, std::string& error) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+    f << text;
+    if (!f.flush()) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ringfire

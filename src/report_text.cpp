@@ -1,0 +1,109 @@
+#include <cinttypes>
+#include <cstdio>
+#include <string>
+
+#include "ringfire/report.hpp"
+
+namespace ringfire {
+
+std::string format_duration(uint64_t ns) {
+  char buf[32];
+  const double v = static_cast<double>(ns);
+  if (ns < 1'000) {
+    std::snprintf(buf, sizeof(buf), "%" PRIu64 "ns", ns);
+  } else if (ns < 1'000'000) {
+    std::snprintf(buf, sizeof(buf), "%.2fus", v / 1e3);
+  } else if (ns < 1'000'000'000) {
+    std::snprintf(buf, sizeof(buf), "%.2fms", v / 1e6);
+  } else {
+    std::snprintf(buf, sizeof(buf), "%.2fs", v / 1e9);
+  }
+  return buf;
+}
+
+std::string format_bytes(double bytes) {
+  const char* units[] = {"B", "KB", "MB", "GB", "TB"};
+  int u = 0;
+  while (bytes >= 1024 && u < 4) {
+    bytes /= 1024;
+    ++u;
+  }
+  char buf[32];
+  std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f%s" : "%.2f%s", bytes, units[u]);
+  return buf;
+}
+
+namespace {
+
+std::string fmt(const char* format, auto... args) {
+  char buf[256];
+  std::snprintf(buf, sizeof(buf), format, args...);
+  return buf;
+}
+
+void print_latency(const char* name, const Histogram& h, std::ostream& out) {
+  out << fmt("  %-9s %9s %9s %9s %9s %9s %9s %9s %9s\n", name, "avg", "stdev", "min", "p50", "p90",
+             "p99", "p99.9", "max");
+  out << fmt("  %-9s %9s %9s %9s %9s %9s %9s %9s %9s\n", "",
+             format_duration(static_cast<uint64_t>(h.mean())).c_str(),
+             format_duration(static_cast<uint64_t>(h.stdev())).c_str(),
+             format_duration(h.min()).c_str(), format_duration(h.value_at_percentile(50)).c_str(),
+             format_duration(h.value_at_percentile(90)).c_str(),
+             format_duration(h.value_at_percentile(99)).c_str(),
+             format_duration(h.value_at_percentile(99.9)).c_str(),
+             format_duration(h.max()).c_str());
+}
+
+}  // namespace
+
+void print_text(const Result& r, std::ostream& out) {
+  const RunConfig& c = r.config;
+  out << "ringfire " << RINGFIRE_VERSION << " @ http://" << c.url.host_header << c.url.target
+      << " (" << c.endpoint.text() << ")\n";
+  std::string cpus;
+  for (int cpu : r.worker_cpus) cpus += (cpus.empty() ? "" : ",") + std::to_string(cpu);
+  out << fmt("  %u workers (CPUs %s), %u connections, pipeline %u, %s\n", r.workers, cpus.c_str(),
+             c.connections, c.pipeline,
+             c.closed_loop() ? "closed loop" : fmt("open loop at %.0f req/s", c.rate).c_str());
+  if (r.interrupted) out << "  interrupted: the report covers the time until Ctrl-C\n";
+  out << '\n';
+  if (r.latency.count() != 0) {
+    print_latency("Latency", r.latency, out);
+  } else {
+    out << "  Latency   no responses measured\n";
+  }
+  if (c.latency_table && r.latency.count() != 0) {
+    out << "\n  Latency distribution\n";
+    for (double p : {50.0, 75.0, 90.0, 99.0, 99.9, 99.99, 99.999, 100.0}) {
+      out << fmt("  %9.3f%%  %s\n", p, format_duration(r.latency.value_at_percentile(p)).c_str());
+    }
+  }
+  const Counters& m = r.measured;
+  out << '\n';
+  out << fmt("  Requests    %" PRIu64 " completed in %.2fs: %.1f req/s\n", m.completed,
+             r.measured_seconds, r.requests_per_second());
+  out << fmt("  Transfer    %s received (%s/s), %s sent\n",
+             format_bytes(static_cast<double>(m.bytes_received)).c_str(),
+             format_bytes(r.bytes_per_second()).c_str(),
+             format_bytes(static_cast<double>(m.bytes_sent)).c_str());
+  out << fmt("  Status      1xx %" PRIu64 "  2xx %" PRIu64 "  3xx %" PRIu64 "  4xx %" PRIu64
+             "  5xx %" PRIu64 "  other %" PRIu64 "\n",
+             m.status[1], m.status[2], m.status[3], m.status[4], m.status[5], m.status[0]);
+  out << "  Errors     ";
+  for (size_t i = 0; i < kErrorClasses; ++i) {
+    out << ' ' << to_string(static_cast<ErrorClass>(i)) << ' ' << m.errors[i];
+  }
+  out << '\n';
+  out << fmt("  Accounting  sent %" PRIu64 " = completed %" PRIu64 " + failed %" PRIu64
+             " + in flight %" PRIu64 "%s\n",
+             m.sent, m.completed, m.failed(), m.in_flight, m.balanced() ? "" : "  (UNBALANCED)");
+  out << fmt("  Connections %" PRIu64 " opened, %" PRIu64
+             " closed by the server between responses\n",
+             m.connects + r.warmup.connects, m.peer_closes + r.warmup.peer_closes);
+  if (r.warmup.sent != 0) {
+    out << fmt("  Warm-up     %" PRIu64 " sent, %" PRIu64 " completed (excluded above)\n",
+               r.warmup.sent, r.warmup.completed);
+  }
+}
+
+}  // namespace ringfire

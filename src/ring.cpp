@@ -1,0 +1,127 @@
+#include "ringfire/ring.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "ringfire/uring_compat.hpp"
+
+namespace ringfire {
+
+std::string RingFeatures::describe() const {
+  std::string s;
+  auto add = [&s](bool on, const char* name) {
+    if (!s.empty()) s += ' ';
+    s += on ? "+" : "-";
+    s += name;
+  };
+  add(single_issuer, "defer_taskrun");
+  add(coop_taskrun, "coop_taskrun");
+  add(cqe_skip, "cqe_skip");
+  add(ext_arg, "ext_arg");
+  add(multishot_recv, "multishot_recv");
+  add(buf_ring, "buf_ring");
+  add(registered_files, "fixed_files");
+  return s;
+}
+
+Ring::~Ring() {
+  if (live_) io_uring_queue_exit(&ring_);
+}
+
+int Ring::init(const RingOptions& options, std::string& error) {
+  // Best first: SINGLE_ISSUER|DEFER_TASKRUN (6.1) lets completions be posted only when this thread
+  // waits, in one batch; COOP_TASKRUN (5.19) at least avoids interrupting us; plain setup last.
+  struct Attempt {
+    unsigned flags;
+    bool single_issuer;
+    bool coop;
+  };
+  const Attempt attempts[] = {
+      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, true, false},
+      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, false, true},
+      {0, false, false},
+  };
+  int rc = -EINVAL;
+  for (const Attempt& a : attempts) {
+    io_uring_params p{};
+    p.flags = a.flags | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+    p.cq_entries = options.cq_entries;
+    if (options.sqpoll) {
+      p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE;  // SQPOLL excludes DEFER_TASKRUN
+      p.sq_thread_idle = 100;
+    }
+    rc = io_uring_queue_init_params(options.sq_entries, &ring_, &p);
+    if (rc == 0) {
+      live_ = true;
+      features_.single_issuer = a.single_issuer && !options.sqpoll;
+      features_.coop_taskrun = a.coop && !options.sqpoll;
+      features_.cqe_skip = (p.features & IORING_FEAT_CQE_SKIP) != 0;
+      features_.ext_arg = (p.features & IORING_FEAT_EXT_ARG) != 0;
+      break;
+    }
+    if (options.sqpoll) break;
+  }
+  if (rc != 0) {
+    error = std::string("io_uring_setup failed: ") + std::strerror(-rc) +
+            (rc == -EPERM || rc == -ENOSYS
+                 ? " (io_uring disabled? see /proc/sys/kernel/io_uring_disabled)"
+                 : (rc == -ENOMEM ? " (raise RLIMIT_MEMLOCK: ulimit -l)" : ""));
+    return rc;
+  }
+  probe();
+  if (!features_.ext_arg) {
+    error = "this kernel lacks IORING_FEAT_EXT_ARG (Linux 5.11+ is required)";
+    return -ENOTSUP;
+  }
+  return 0;
+}
+
+void Ring::probe() {
+  io_uring_probe* p = io_uring_get_probe_ring(&ring_);
+  // Multishot recv has no opcode of its own; it came in 6.0, the same release as
+  // IORING_OP_SEND_ZC, which the probe does report.
+  if (p != nullptr) {
+    features_.multishot_recv = io_uring_opcode_supported(p, IORING_OP_SEND_ZC) != 0;
+    io_uring_free_probe(p);
+  }
+  if (const char* off = std::getenv("RINGFIRE_NO_MULTISHOT"); off != nullptr && *off == '1') {
+    features_.multishot_recv = false;  // to test the fallback path on new kernels
+  }
+}
+
+io_uring_sqe* Ring::sqe() {
+  io_uring_sqe* s = io_uring_get_sqe(&ring_);
+  while (s == nullptr) {
+    io_uring_submit(&ring_);
+    s = io_uring_get_sqe(&ring_);
+  }
+  return s;
+}
+
+BufferRing::~BufferRing() {
+  if (br_ != nullptr) compat::free_buf_ring(ring_, br_, count_, kGroup);
+  std::free(base_);
+}
+
+int BufferRing::init(io_uring* ring, unsigned count, unsigned size, std::string& error) {
+  ring_ = ring;
+  count_ = count;
+  size_ = size;
+  base_ = static_cast<char*>(std::aligned_alloc(4096, static_cast<size_t>(count) * size));
+  if (base_ == nullptr) {
+    error = "cannot allocate receive buffers";
+    return -ENOMEM;
+  }
+  int err = 0;
+  br_ = compat::setup_buf_ring(ring, count, kGroup, &err);
+  if (br_ == nullptr) {
+    error = std::string("cannot register the provided-buffer ring (Linux 5.19+): ") +
+            std::strerror(-err);
+    return err;
+  }
+  for (unsigned id = 0; id < count; ++id) recycle(id);
+  publish();
+  return 0;
+}
+
+}  // namespace ringfire

@@ -1,0 +1,100 @@
+#include "ringfire/run.hpp"
+
+#include <signal.h>
+
+#include <memory>
+#include <thread>
+
+#include "ringfire/clock.hpp"
+#include "ringfire/plan.hpp"
+#include "ringfire/request.hpp"
+#include "ringfire/worker.hpp"
+
+namespace ringfire {
+
+double Result::requests_per_second() const {
+  return measured_seconds > 0 ? static_cast<double>(measured.completed) / measured_seconds : 0;
+}
+
+double Result::bytes_per_second() const {
+  return measured_seconds > 0 ? static_cast<double>(measured.bytes_received) / measured_seconds : 0;
+}
+
+namespace {
+
+void merge_seconds(Result& result, const std::vector<std::unique_ptr<Worker>>& workers) {
+  size_t count = 0;
+  for (const auto& w : workers) count = std::max(count, w->result().seconds.size());
+  result.seconds.resize(count);
+  Histogram h;
+  for (size_t i = 0; i < count; ++i) {
+    SecondSummary& s = result.seconds[i];
+    h.reset();
+    for (const auto& w : workers) {
+      const auto& series = w->result().seconds;
+      if (i >= series.size()) continue;
+      s.stats.add(series[i]);
+      for (const auto& [index, n] : series[i].latency)
+        h.add_bucket(Histogram::bucket_low(index), n);
+    }
+    s.p50 = h.value_at_percentile(50);
+    s.p90 = h.value_at_percentile(90);
+    s.p99 = h.value_at_percentile(99);
+    s.max = h.count() != 0 ? Histogram::bucket_high(Histogram::bucket_index(h.max())) : 0;
+    s.wall = result.start_wall + static_cast<double>(i);
+  }
+}
+
+}  // namespace
+
+Result run(const RunConfig& config, std::atomic<bool>& stop) {
+  Result result;
+  result.config = config;
+  const Plan plan = make_plan(config);
+  const RequestBytes requests(config);
+
+  RunMarks marks;
+  marks.start_ns = now_ns();
+  marks.measure_start_ns = marks.start_ns + static_cast<uint64_t>(config.warmup.count());
+  marks.stop_ns = config.duration.count() > 0
+                      ? marks.measure_start_ns + static_cast<uint64_t>(config.duration.count())
+                      : 0;
+  marks.stop = &stop;
+  const double wall_at_start = wall_seconds();
+  result.start_wall = wall_at_start + static_cast<double>(config.warmup.count()) * 1e-9;
+
+  std::vector<std::unique_ptr<Worker>> workers;
+  for (const WorkerPlan& wp : plan.workers) {
+    workers.push_back(std::make_unique<Worker>(config, wp, requests, marks));
+    result.worker_cpus.push_back(wp.cpu);
+  }
+  // Workers never take signals: the main thread's handler sets `stop`, which they poll.
+  sigset_t all, previous;
+  sigfillset(&all);
+  pthread_sigmask(SIG_BLOCK, &all, &previous);
+  std::vector<std::thread> threads;
+  for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  for (std::thread& t : threads) t.join();
+
+  uint64_t end_ns = marks.measure_start_ns;
+  result.workers = static_cast<uint32_t>(workers.size());
+  for (const auto& w : workers) {
+    const WorkerResult& r = w->result();
+    if (!r.error.empty() && result.error.empty()) result.error = r.error;
+    result.measured.add(r.measured);
+    result.warmup.add(r.warmup);
+    result.latency.merge(r.latency);
+    result.service.merge(r.service);
+    result.wakeups += r.wakeups;
+    result.cqes += r.cqes;
+    end_ns = std::max(end_ns, r.measured_end_ns);
+  }
+  result.features = workers.front()->result().features;
+  result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
+  result.interrupted = stop.load();
+  merge_seconds(result, workers);
+  return result;
+}
+
+}  // namespace ringfire

@@ -1,0 +1,536 @@
+// The hot loop. Read top to bottom: setup → loop (wait, dispatch completions, expire timers, send
+// what is due) → finish (account for what is still in flight).
+#include "ringfire/worker.hpp"
+
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <sched.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+
+#include "ringfire/clock.hpp"
+
+namespace ringfire {
+
+namespace {
+
+// user_data: operation (8 bits) | generation (24 bits) | connection (32 bits). A raw pointer
+// would not tell a completion for a recycled connection from one for the live one.
+enum class Op : uint8_t { kConnect = 1, kSend = 2, kRecv = 3 };
+
+constexpr uint64_t tag(Op op, uint32_t id, uint32_t generation) {
+  return (static_cast<uint64_t>(op) << 56) | (static_cast<uint64_t>(generation & 0xffffff) << 32) |
+         id;
+}
+constexpr Op tag_op(uint64_t t) {
+  return static_cast<Op>(t >> 56);
+}
+constexpr uint32_t tag_generation(uint64_t t) {
+  return static_cast<uint32_t>(t >> 32) & 0xffffff;
+}
+constexpr uint32_t tag_id(uint64_t t) {
+  return static_cast<uint32_t>(t);
+}
+
+constexpr uint64_t kSecond = 1'000'000'000;
+constexpr uint64_t kMaxWaitNs = 10'000'000;      // wake at least this often: stop flag, timers
+constexpr uint64_t kBackoffBaseNs = 10'000'000;  // first reconnect back-off; doubles up to 1 s
+constexpr uint8_t kBackoffMaxShift = 7;
+constexpr unsigned kRecvBufferSize = 16 * 1024;
+
+unsigned recv_buffer_count(uint32_t connections) {
+  // Enough for every connection to have a few buffers' worth in the CQ at once; a power of two
+  // (the buffer ring requires it), at most 32768 (16-bit buffer ids).
+  const unsigned want = std::clamp<unsigned>(connections * 4, 256, 4096);
+  unsigned n = 1;
+  while (n < want) n <<= 1;
+  return n;
+}
+
+}  // namespace
+
+Worker::Worker(const RunConfig& config, const WorkerPlan& plan, const RequestBytes& requests,
+               const RunMarks& marks)
+    : config_(config),
+      plan_(plan),
+      requests_(requests),
+      marks_(marks),
+      depth_(requests.depth()),
+      conns_(plan.connections),
+      pending_(static_cast<size_t>(plan.connections) * requests.depth()),
+      timers_(plan.connections,
+              static_cast<uint64_t>(std::max<int64_t>(config.timeout.count(), 1'000'000'000)),
+              marks.start_ns) {
+  unstamped_.reserve(plan.connections);
+  for (Connection& c : conns_) c.parser.set_head_request(requests.head());
+}
+
+Worker::~Worker() {
+  for (Connection& c : conns_) {
+    if (c.fd >= 0) ::close(c.fd);
+  }
+}
+
+void Worker::run() {
+  tid_.store(static_cast<pid_t>(gettid()), std::memory_order_release);
+  if (plan_.cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(plan_.cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // best effort: cgroups may deny
+  }
+  if (!setup()) return;
+  loop();
+  finish();
+}
+
+bool Worker::setup() {
+  RingOptions options;
+  options.sq_entries = std::clamp<unsigned>(plan_.connections * 2, 64, 4096);
+  options.cq_entries = options.sq_entries * 8;
+  if (ring_.init(options, result_.error) != 0) return false;
+  const RingFeatures& f = ring_.features();
+  if (!f.ext_arg) {
+    result_.error = "io_uring without IORING_FEAT_EXT_ARG (Linux 5.11+ needed)";
+    return false;
+  }
+  if (buffers_.init(ring_.get(), recv_buffer_count(plan_.connections), kRecvBufferSize,
+                    result_.error) != 0) {
+    return false;
+  }
+  multishot_ = f.multishot_recv;
+  skip_send_cqes_ = f.cqe_skip;
+  fixed_files_ = io_uring_register_files_sparse(ring_.get(), plan_.connections) == 0;
+  result_.features = f;
+  result_.features.registered_files = fixed_files_;
+  result_.features.buf_ring = true;
+  const uint64_t measured_span =
+      marks_.stop_ns > marks_.measure_start_ns ? marks_.stop_ns - marks_.measure_start_ns : 0;
+  result_.seconds.reserve(measured_span / kSecond + 2);
+  now_ = now_ns();
+  for (uint32_t id = 0; id < plan_.connections; ++id) start_connect(id);
+  return true;
+}
+
+void Worker::loop() {
+  io_uring* ring = ring_.get();
+  while (true) {
+    // Every send prepared since the last wait is handed to the kernel by this call: stamp them now.
+    stamp_sends(now_ns());
+    uint64_t wait = kMaxWaitNs;
+    if (marks_.stop_ns != 0) {
+      const uint64_t t = now_ns();
+      wait = std::min(wait, marks_.stop_ns > t ? marks_.stop_ns - t : 0);
+    }
+    __kernel_timespec ts{0, static_cast<long long>(std::max<uint64_t>(wait, 1000))};
+    io_uring_cqe* cqe = nullptr;
+    io_uring_submit_and_wait_timeout(ring, &cqe, 1, &ts, nullptr);
+    now_ = now_ns();
+    roll_seconds(now_);
+
+    unsigned head;
+    unsigned seen = 0;
+    io_uring_for_each_cqe(ring, head, cqe) {
+      ++seen;
+      const uint64_t t = cqe->user_data;
+      const uint32_t id = tag_id(t);
+      const bool stale =
+          id >= conns_.size() || tag_generation(t) != (conns_[id].generation & 0xffffff);
+      if (stale) {
+        // A completion for a connection closed since: its buffer still goes back to the pool.
+        if ((cqe->flags & IORING_CQE_F_BUFFER) != 0) {
+          buffers_.recycle(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
+        }
+        continue;
+      }
+      switch (tag_op(t)) {
+        case Op::kConnect:
+          on_connect(id, cqe->res);
+          break;
+        case Op::kSend:
+          on_send(id, cqe->res);
+          break;
+        case Op::kRecv:
+          on_recv(id, cqe->res, cqe->flags);
+          break;
+      }
+    }
+    io_uring_cq_advance(ring, seen);
+    buffers_.publish();
+    if (seen != 0) {
+      ++result_.wakeups;
+      result_.cqes += seen;
+    }
+    timers_.expire(now_, [this](uint32_t id) { on_timer(id); });
+    if (done(now_)) break;
+  }
+}
+
+bool Worker::done(uint64_t now) const {
+  if (marks_.stop->load(std::memory_order_relaxed)) return true;
+  if (marks_.stop_ns != 0 && now >= marks_.stop_ns) return true;
+  return plan_.limited && result_.measured.completed >= plan_.requests;
+}
+
+void Worker::finish() {
+  result_.measured_end_ns = now_;
+  // What was sent and neither answered nor failed is in flight: the last term of the identity.
+  for (uint32_t id = 0; id < conns_.size(); ++id) {
+    Connection& c = conns_[id];
+    for (uint32_t k = 0; k < c.outstanding; ++k) {
+      const Pending& p = pending(id, c.head + k);
+      if (p.sent_ns != 0) counters_for(p.measured).in_flight++;
+    }
+  }
+  roll_seconds(now_ + kSecond);  // fold the last partial second
+  // The last second is partial; trim slots past the measured end.
+  const uint64_t span =
+      now_ >= marks_.measure_start_ns ? (now_ - marks_.measure_start_ns) / kSecond + 1 : 0;
+  if (result_.seconds.size() > span) result_.seconds.resize(span);
+  for (Connection& c : conns_) {
+    if (c.fd >= 0) {
+      ::close(c.fd);
+      c.fd = -1;
+    }
+  }
+}
+
+// ---- requests and responses (the hot path) ----
+
+void Worker::maybe_send(uint32_t id) {
+  Connection& c = conns_[id];
+  if (c.state != State::kOpen || c.outstanding != 0) return;
+  if (marks_.stop_ns != 0 && now_ >= marks_.stop_ns) return;
+  uint32_t n = depth_;
+  // -n counts requests when they are prepared, so connections preparing in the same round
+  // cannot overshoot the budget together.
+  const bool measured = measuring();
+  const bool budgeted = plan_.limited && measured;
+  if (budgeted) {
+    const uint64_t left = plan_.requests > budget_used_ ? plan_.requests - budget_used_ : 0;
+    if (left == 0) return;
+    n = static_cast<uint32_t>(std::min<uint64_t>(n, left));
+    budget_used_ += n;
+  }
+  const auto bytes = requests_.batch(n);
+  io_uring_sqe* sqe = ring_.sqe();
+  io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
+                     MSG_NOSIGNAL | MSG_WAITALL);
+  sqe->user_data = tag(Op::kSend, id, c.generation);
+  if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
+  if (skip_send_cqes_) sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;  // errors still complete
+  c.head = 0;
+  c.outstanding = n;
+  for (uint32_t k = 0; k < n; ++k) pending(id, k) = Pending{0, 0, measured, budgeted};
+  unstamped_.push_back(id);
+}
+
+void Worker::stamp_sends(uint64_t now) {
+  if (unstamped_.empty()) return;
+  roll_seconds(now);
+  for (const uint32_t id : unstamped_) {
+    Connection& c = conns_[id];
+    // Failed before it reached the kernel, or already stamped: nothing to count.
+    if (c.outstanding == 0 || pending(id, c.head).sent_ns != 0) continue;
+    for (uint32_t k = 0; k < c.outstanding; ++k) {
+      Pending& p = pending(id, c.head + k);
+      p.intended_ns = p.sent_ns = now;
+      Counters& counters = counters_for(p.measured);
+      counters.sent++;
+      counters.bytes_sent += requests_.size();
+      if (p.measured) {
+        if (SecondStats* s = second_at(now)) s->sent++;
+      }
+    }
+    timers_.arm(id, now + static_cast<uint64_t>(config_.timeout.count()));
+  }
+  unstamped_.clear();
+}
+
+// Records the response the parser just completed. Returns false when the connection must close.
+bool Worker::on_response(uint32_t id) {
+  Connection& c = conns_[id];
+  const ResponseInfo& info = c.parser.info();
+  if (c.outstanding == 0) {
+    fail_and_reopen(id, ErrorClass::kParse);  // a response nobody asked for
+    return false;
+  }
+  const Pending p = pending(id, c.head);
+  c.head = (c.head + 1) % depth_;
+  --c.outstanding;
+  ++c.responses;
+  Counters& counters = counters_for(p.measured);
+  counters.completed++;
+  counters.status[info.status < 600 ? info.status / 100 : 0]++;
+  if (p.measured) {
+    const uint64_t latency = now_ - p.intended_ns;
+    result_.latency.record(latency);
+    result_.service.record(now_ - p.sent_ns);
+    second_latency_.record(latency);
+    if (SecondStats* s = second_at(now_)) s->completed++;
+  }
+  if (!info.keep_alive) {
+    // The server closes after this response: not an error, unless pipelined requests were lost.
+    if (c.outstanding != 0) {
+      fail_and_reopen(id, ErrorClass::kClosed);
+    } else {
+      ++counters.peer_closes;
+      close_connection(id);
+      start_connect(id);
+    }
+    return false;
+  }
+  if (c.outstanding == 0) {
+    timers_.disarm(id);
+    maybe_send(id);
+  }
+  return true;
+}
+
+void Worker::on_recv(uint32_t id, int res, uint32_t flags) {
+  Connection& c = conns_[id];
+  const bool more = (flags & IORING_CQE_F_MORE) != 0;
+  if (res > 0) {
+    const unsigned bid = flags >> IORING_CQE_BUFFER_SHIFT;
+    const char* data = buffers_.data(bid);
+    size_t len = static_cast<size_t>(res);
+    if (now_ >= marks_.measure_start_ns) {
+      result_.measured.bytes_received += len;
+      if (SecondStats* s = second_at(now_)) s->bytes_received += len;
+    } else {
+      result_.warmup.bytes_received += len;
+    }
+    const uint32_t generation = c.generation;
+    while (len != 0) {
+      const ResponseParser::Result r = c.parser.feed({data, len});
+      data += r.consumed;
+      len -= r.consumed;
+      if (r.status == ResponseParser::Status::kComplete) {
+        if (!on_response(id)) break;
+      } else if (r.status == ResponseParser::Status::kError) {
+        fail_and_reopen(id, ErrorClass::kParse);
+        break;
+      } else {
+        break;
+      }
+    }
+    buffers_.recycle(bid);
+    if (c.generation != generation)
+      return;  // closed while parsing; the new socket has its own recv
+    if (!more) {
+      c.recv_armed = false;
+      arm_recv(id);
+    }
+    return;
+  }
+  if ((flags & IORING_CQE_F_BUFFER) != 0) buffers_.recycle(flags >> IORING_CQE_BUFFER_SHIFT);
+  if (res == -ENOBUFS) {
+    // The buffer pool ran dry: back-pressure, not an error. Multishot recv ends without F_MORE.
+    if (!more) {
+      c.recv_armed = false;
+      arm_recv(id);
+    }
+    return;
+  }
+  if (res == -EINVAL && multishot_ && c.responses == 0 && c.outstanding != 0) {
+    multishot_ = false;  // kernel without multishot recv: fall back to one recv per completion
+    c.recv_armed = false;
+    arm_recv(id);
+    return;
+  }
+  c.recv_armed = false;
+  if (res == 0) {
+    // Peer closed. A body delimited by close completes now; requests still waiting are lost.
+    if (c.parser.finish() == ResponseParser::Status::kComplete && !on_response(id)) return;
+    if (c.outstanding != 0) {
+      fail_and_reopen(id, ErrorClass::kClosed);
+    } else {
+      counters_for(measuring()).peer_closes++;
+      close_connection(id);
+      start_connect(id);
+    }
+    return;
+  }
+  if (c.outstanding != 0) {
+    fail_and_reopen(id, ErrorClass::kRead);
+  } else {
+    counters_for(measuring()).peer_closes++;  // reset between requests: nothing was lost
+    close_connection(id);
+    start_connect(id);
+  }
+}
+
+void Worker::on_send(uint32_t id, int res) {
+  // Only failures arrive here when successful sends skip their CQE. MSG_WAITALL makes io_uring
+  // retry short sends, so a short count is an error too.
+  if (res < 0 || static_cast<size_t>(res) < requests_.size() * conns_[id].outstanding) {
+    fail_and_reopen(id, ErrorClass::kWrite);
+  }
+}
+
+// ---- connections (cold paths) ----
+
+void Worker::start_connect(uint32_t id) {
+  Connection& c = conns_[id];
+  if (marks_.stop_ns != 0 && now_ >= marks_.stop_ns) return;
+  const Endpoint& e = config_.endpoint;
+  const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) {
+    count_connect_error();
+    schedule_reconnect(id);
+    return;
+  }
+  const int one = 1;
+  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+  c.fd = fd;
+  if (fixed_files_ && io_uring_register_files_update(ring_.get(), id, &c.fd, 1) != 1) {
+    fixed_files_ = false;  // table update refused: plain descriptors from now on
+  }
+  io_uring_sqe* sqe = ring_.sqe();
+  io_uring_prep_connect(sqe, fixed_files_ ? static_cast<int>(id) : fd,
+                        reinterpret_cast<const sockaddr*>(&e.addr), e.len);
+  if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
+  sqe->user_data = tag(Op::kConnect, id, c.generation);
+  c.state = State::kConnecting;
+  timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
+}
+
+void Worker::on_connect(uint32_t id, int res) {
+  Connection& c = conns_[id];
+  if (c.state != State::kConnecting) return;
+  timers_.disarm(id);
+  if (res < 0) {
+    count_connect_error();
+    close_connection(id);
+    schedule_reconnect(id);
+    return;
+  }
+  c.state = State::kOpen;
+  c.backoff_shift = 0;
+  c.responses = 0;
+  ++open_;
+  counters_for(measuring()).connects++;
+  arm_recv(id);
+  maybe_send(id);
+}
+
+void Worker::arm_recv(uint32_t id) {
+  Connection& c = conns_[id];
+  if (c.recv_armed || c.state != State::kOpen) return;
+  io_uring_sqe* sqe = ring_.sqe();
+  const int target = fixed_files_ ? static_cast<int>(id) : c.fd;
+  if (multishot_) {
+    io_uring_prep_recv_multishot(sqe, target, nullptr, 0, 0);
+  } else {
+    io_uring_prep_recv(sqe, target, nullptr, 0, 0);
+  }
+  sqe->flags |= IOSQE_BUFFER_SELECT | (fixed_files_ ? IOSQE_FIXED_FILE : 0);
+  sqe->buf_group = BufferRing::kGroup;
+  sqe->user_data = tag(Op::kRecv, id, c.generation);
+  c.recv_armed = true;
+}
+
+void Worker::close_connection(uint32_t id) {
+  Connection& c = conns_[id];
+  timers_.disarm(id);
+  if (c.state == State::kOpen) --open_;
+  if (c.fd >= 0) {
+    // shutdown() ends a pending multishot recv (it completes with 0, for the old generation).
+    // The fixed-file slot keeps the socket alive until the next connect replaces it.
+    ::shutdown(c.fd, SHUT_RDWR);
+    ::close(c.fd);
+    c.fd = -1;
+  }
+  c.state = State::kIdle;
+  c.recv_armed = false;
+  c.generation = (c.generation + 1) & 0xffffff;
+  c.head = 0;
+  c.outstanding = 0;
+  c.parser.reset();
+}
+
+void Worker::fail_outstanding(uint32_t id, ErrorClass why) {
+  Connection& c = conns_[id];
+  for (uint32_t k = 0; k < c.outstanding; ++k) {
+    const Pending& p = pending(id, c.head + k);
+    if (p.budgeted) --budget_used_;  // to be sent again
+    if (p.sent_ns == 0) continue;    // never reached the kernel: never counted as sent
+    counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+    if (p.measured) {
+      if (SecondStats* s = second_at(now_)) s->errors++;
+    }
+  }
+  c.outstanding = 0;
+}
+
+void Worker::fail_and_reopen(uint32_t id, ErrorClass why) {
+  fail_outstanding(id, why);
+  close_connection(id);
+  start_connect(id);
+}
+
+void Worker::count_connect_error() {
+  counters_for(measuring()).errors[static_cast<size_t>(ErrorClass::kConnect)]++;
+  if (SecondStats* s = second_at(now_)) s->connect_errors++;
+}
+
+void Worker::schedule_reconnect(uint32_t id) {
+  Connection& c = conns_[id];
+  c.state = State::kBackoff;
+  const uint64_t delay = kBackoffBaseNs << c.backoff_shift;
+  if (c.backoff_shift < kBackoffMaxShift) ++c.backoff_shift;
+  timers_.arm(id, now_ + delay);
+}
+
+void Worker::on_timer(uint32_t id) {
+  Connection& c = conns_[id];
+  switch (c.state) {
+    case State::kBackoff:
+      c.state = State::kIdle;
+      start_connect(id);
+      break;
+    case State::kConnecting:
+      count_connect_error();  // connect timed out
+      close_connection(id);
+      schedule_reconnect(id);
+      break;
+    case State::kOpen:
+      if (c.outstanding != 0) fail_and_reopen(id, ErrorClass::kTimeout);
+      break;
+    case State::kIdle:
+      break;
+  }
+}
+
+// ---- per-second series ----
+
+SecondStats* Worker::second_at(uint64_t t) {
+  if (t < marks_.measure_start_ns) return nullptr;
+  const uint64_t index = (t - marks_.measure_start_ns) / kSecond;
+  if (index >= result_.seconds.size()) return nullptr;  // roll_seconds() has not opened it yet
+  return &result_.seconds[index];
+}
+
+void Worker::roll_seconds(uint64_t now) {
+  if (now < marks_.measure_start_ns) return;
+  const uint64_t index = (now - marks_.measure_start_ns) / kSecond;
+  while (result_.seconds.size() <= index) {
+    if (!result_.seconds.empty()) {
+      // Close the current last second: its latencies, as sparse buckets, and the open count.
+      SecondStats& last = result_.seconds.back();
+      second_latency_.for_each_bucket([&last](const Histogram::Bucket& b) {
+        last.latency.emplace_back(static_cast<uint32_t>(Histogram::bucket_index(b.low)), b.count);
+      });
+      second_latency_.reset();
+      last.open_connections = open_;
+    }
+    result_.seconds.emplace_back();
+  }
+}
+
+}  // namespace ringfire
