@@ -61,7 +61,10 @@ void print_text(const Result& r, std::ostream& out) {
   out << "ringfire " << RINGFIRE_VERSION << " @ http://" << c.url.host_header << c.url.target
       << " (" << c.endpoint.text() << ")\n";
   std::string cpus;
-  for (int cpu : r.worker_cpus) cpus += (cpus.empty() ? "" : ",") + std::to_string(cpu);
+  for (int cpu : r.worker_cpus) {
+    if (!cpus.empty()) cpus += ',';
+    cpus += std::to_string(cpu);
+  }
   out << fmt("  %u workers (CPUs %s), %u connections, pipeline %u, %s\n", r.workers, cpus.c_str(),
              c.connections, c.pipeline,
              c.closed_loop() ? "closed loop" : fmt("open loop at %.0f req/s", c.rate).c_str());

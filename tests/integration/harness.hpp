@@ -1,0 +1,82 @@
+// What ringfire's integration tests share: the bundled target server and nginx started on loopback
+// ports they pick, a run of the real ringfire binary with its JSON result parsed, and tiny
+// misbehaving servers (garbage, silence) for the error paths.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "subprocess.hpp"
+
+namespace ringfire::testing {
+
+// ringfire-target on 127.0.0.1 with a port it picked itself.
+class TargetServer {
+ public:
+  explicit TargetServer(std::vector<std::string> extra_args = {});
+  ~TargetServer();
+  bool ok() const { return port_ != 0; }
+  uint16_t port() const { return port_; }
+  std::string url(const std::string& host = "127.0.0.1") const;
+  // Stops it (SIGTERM) and returns its own count of responses sent, or -1.
+  int64_t stop_and_count();
+
+ private:
+  std::unique_ptr<Subprocess> process_;
+  uint16_t port_ = 0;
+};
+
+// nginx (Debian nginx-light) with a generated config and its access log on, on a free port.
+class NginxServer {
+ public:
+  NginxServer();
+  ~NginxServer();
+  bool ok() const { return port_ != 0; }
+  std::string url() const;
+  int64_t access_log_lines() const;
+  const std::string& skip_reason() const { return skip_reason_; }
+
+ private:
+  std::unique_ptr<Subprocess> process_;
+  std::string dir_;
+  uint16_t port_ = 0;
+  std::string skip_reason_;
+};
+
+// A server that accepts connections and answers every read with `reply` (or nothing if empty),
+// on a thread of its own, until destroyed.
+class RawServer {
+ public:
+  explicit RawServer(std::string reply, bool close_after_reply = false);
+  ~RawServer();
+  uint16_t port() const { return port_; }
+
+ private:
+  void serve();
+  std::string reply_;
+  bool close_after_reply_;
+  int listen_fd_ = -1;
+  uint16_t port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::thread thread_;
+};
+
+struct RingfireRun {
+  ExitResult exit;
+  nlohmann::json result;  // the --json file, or null
+  double seconds = 0;     // wall time of the run
+};
+
+// Runs the ringfire binary with `args` (a --json file is added) and waits up to `limit`.
+RingfireRun run_ringfire(std::vector<std::string> args,
+                         std::chrono::seconds limit = std::chrono::seconds(60));
+
+// A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
+uint16_t unused_port();
+
+}  // namespace ringfire::testing
