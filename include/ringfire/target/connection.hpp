@@ -1,0 +1,114 @@
+// One accepted connection of the target server and the slab that holds them.
+//
+// A connection has at most one recv, one send and one timer in flight. Its slot is recycled only
+// when none is, so a completion always finds the state it was issued for; the generation in the
+// completion's tag is a second guard (cancel completions may still arrive after a recycle).
+#pragma once
+
+#include <linux/time_types.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "ringfire/target/response.hpp"
+
+namespace ringfire::target {
+
+enum class ConnState : uint8_t {
+  kFree,
+  kOpen,       // reading requests, sending responses
+  kLingering,  // last response sent and write side shut: read and discard until the peer closes,
+               // so unread pipelined bytes do not turn our FIN into a RST that eats the response
+  kClosing,    // waiting for in-flight operations to end, then close(fd)
+};
+
+// A response waiting to be sent: the kind and the CLOCK_MONOTONIC time (ns) it becomes due.
+struct PendingResponse {
+  int64_t due_ns = 0;
+  ResponseKind kind = ResponseKind::kGet;
+};
+
+struct Connection {
+  // Deep enough for wrk/ringfire pipelining; a fuller queue pauses parsing (back-pressure).
+  static constexpr uint32_t kQueueCapacity = 128;
+  static constexpr uint32_t kMaxIov = 32;
+  static constexpr uint32_t kInitialInput = 8 * 1024;
+
+  int fd = -1;
+  uint32_t index = 0;       // own slot in the slab (goes into completion tags)
+  uint32_t generation = 0;  // 24 bits; bumped on release
+  ConnState state = ConnState::kFree;
+  bool recv_inflight = false;
+  bool send_inflight = false;
+  bool timer_inflight = false;
+  bool peer_eof = false;      // recv returned 0: answer what was asked, then close
+  bool close_queued = false;  // a closing response is queued: ignore further input
+  bool has_pending_kind = false;
+
+  // Input: bytes [in_start, in_end) of `in` are received and not yet consumed.
+  std::unique_ptr<char[]> in;
+  uint32_t in_capacity = 0;
+  uint32_t in_start = 0;
+  uint32_t in_end = 0;
+  uint32_t scan_from = 0;         // find_head_end resume point, relative to in_start
+  uint64_t body_left = 0;         // request body bytes still to skip
+  ResponseKind pending_kind{};    // the answer to the request whose body is being skipped
+  uint64_t responses_queued = 0;  // for --close-every
+
+  // Responses waiting to be sent, in request order (a ring of kQueueCapacity).
+  std::array<PendingResponse, kQueueCapacity> queue{};
+  uint32_t queue_head = 0;
+  uint32_t queue_size = 0;
+
+  // The send in flight: iov[iov_first, iov_count) still to go; it answers batch_responses requests.
+  std::array<iovec, kMaxIov> iov{};
+  uint32_t iov_first = 0;
+  uint32_t iov_count = 0;
+  uint32_t batch_responses = 0;
+  bool batch_closes = false;
+  msghdr msg{};
+
+  __kernel_timespec timer_at{};  // must stay put until the timeout SQE is submitted
+  int64_t linger_deadline_ns = 0;
+
+  bool queue_full() const { return queue_size == kQueueCapacity; }
+  const PendingResponse& queue_front() const { return queue[queue_head]; }
+  void queue_push(PendingResponse r) {
+    queue[(queue_head + queue_size) % kQueueCapacity] = r;
+    ++queue_size;
+  }
+  void queue_pop() {
+    queue_head = (queue_head + 1) % kQueueCapacity;
+    --queue_size;
+  }
+  bool idle() const { return !recv_inflight && !send_inflight && !timer_inflight; }
+};
+
+// Connections live in fixed-size chunks that never move (the kernel reads msghdr/iovec/timespec
+// from them), found by index. Freed slots are reused (and keep their input buffers), so memory
+// grows only with the peak number of concurrent connections.
+class ConnectionSlab {
+ public:
+  static constexpr uint32_t kChunk = 256;
+  static constexpr uint32_t kMaxConnections = 1u << 20;
+
+  // A free slot in state kOpen with a fresh generation, or UINT32_MAX when the slab is full.
+  uint32_t acquire(int fd);
+  void release(uint32_t index);
+
+  Connection& operator[](uint32_t index) { return chunks_[index / kChunk][index % kChunk]; }
+  uint32_t size() const { return size_; }
+  uint32_t in_use() const { return in_use_; }
+
+ private:
+  std::vector<std::unique_ptr<Connection[]>> chunks_;
+  std::vector<uint32_t> free_;
+  uint32_t size_ = 0;
+  uint32_t in_use_ = 0;
+};
+
+}  // namespace ringfire::target

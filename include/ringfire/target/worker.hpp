@@ -1,0 +1,108 @@
+// One server thread: its own io_uring ring, its own SO_REUSEPORT listener, and every connection
+// the kernel hands that listener. Workers share nothing mutable but the stop flag.
+#pragma once
+
+#include <liburing.h>
+
+#include <atomic>
+#include <cstdint>
+#include <string>
+
+#include "ringfire/target/connection.hpp"
+#include "ringfire/target/options.hpp"
+#include "ringfire/target/response.hpp"
+
+namespace ringfire::target {
+
+struct WorkerTotals {
+  uint64_t connections = 0;   // accepted
+  uint64_t requests = 0;      // responses whose every byte the kernel accepted (400s included)
+  uint64_t bad_requests = 0;  // of which 400s for malformed or oversized requests
+};
+
+struct WorkerConfig {
+  int listen_fd = -1;
+  int cpu = -1;  // pin to this CPU; -1: leave unpinned
+  const TargetOptions* options = nullptr;
+  const ResponseSet* responses = nullptr;
+  int64_t start_ns = 0;  // CLOCK_MONOTONIC at server start: --stall-at counts from here
+  const std::atomic<bool>* stop = nullptr;
+};
+
+class Worker {
+ public:
+  explicit Worker(const WorkerConfig& config);
+  ~Worker();
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Pins the calling thread and creates the ring there (SINGLE_ISSUER ties the ring to the thread
+  // that creates it). Empty on success, else a one-line reason.
+  std::string setup();
+  // The event loop; returns once *stop is set and wake() (or the loop's tick) noticed it.
+  void run();
+  // Thread-safe: makes run() look at the stop flag now instead of at its next tick.
+  void wake();
+
+  const WorkerTotals& totals() const { return totals_; }
+  const char* ring_mode() const { return ring_mode_; }
+
+ private:
+  enum class Op : uint8_t { kAccept = 1, kRecv, kSend, kTimer, kCancel, kWake };
+
+  static uint64_t tag(Op op, const Connection& c) {
+    return (uint64_t{static_cast<uint8_t>(op)} << 56) | (uint64_t{c.generation} << 32) | c.index;
+  }
+  static uint64_t tag(Op op) { return uint64_t{static_cast<uint8_t>(op)} << 56; }
+
+  io_uring_sqe* next_sqe();
+  void reap();
+  void dispatch(uint64_t user_data, int res, unsigned flags);
+  Connection* lookup(uint64_t user_data);
+  int64_t now_if_needed() const;
+
+  void arm_accept();
+  void arm_wake();
+  void on_accept(int res, unsigned flags);
+
+  void arm_recv(Connection& c);
+  bool make_input_room(Connection& c);
+  void on_recv(Connection& c, int res);
+  void process_input(Connection& c, int64_t now);
+  ResponseKind choose_kind(Connection& c, bool head, bool http10, bool wants_close,
+                           bool wants_keep_alive);
+  void enqueue(Connection& c, ResponseKind kind, int64_t now);
+
+  void pump(Connection& c, int64_t now);
+  bool append_response(Connection& c, ResponseKind kind);
+  void submit_send(Connection& c);
+  void on_send(Connection& c, int res);
+  void arm_timer(Connection& c, int64_t due_ns);
+  void on_timer(Connection& c);
+
+  void begin_linger(Connection& c);
+  void finish_close(Connection& c);
+  void release_if_idle(Connection& c);
+  void tick();
+  void close_all();
+
+  WorkerConfig config_;
+  io_uring ring_{};
+  bool ring_ready_ = false;
+  const char* ring_mode_ = "none";
+  int wake_fd_ = -1;
+  uint64_t wake_buffer_ = 0;
+  bool multishot_accept_ = true;
+  bool accept_armed_ = false;
+  bool accept_retry_on_tick_ = false;
+  int64_t delay_ns_ = 0;
+  int64_t stall_begin_ns_ = 0;
+  int64_t stall_end_ns_ = 0;  // == stall_begin_ns_ when no stall
+  bool clock_needed_ = false;
+  uint32_t lingering_ = 0;  // connections in kLingering: the tick sweeps only when > 0
+  int64_t next_tick_ns_ = 0;
+  ConnectionSlab slab_;
+  WorkerTotals totals_;
+};
+
+}  // namespace ringfire::target

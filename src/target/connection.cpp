@@ -1,0 +1,49 @@
+#include "ringfire/target/connection.hpp"
+
+#include <cstdint>
+
+namespace ringfire::target {
+
+uint32_t ConnectionSlab::acquire(int fd) {
+  uint32_t index = 0;
+  if (!free_.empty()) {
+    index = free_.back();
+    free_.pop_back();
+  } else {
+    if (size_ == kMaxConnections) return UINT32_MAX;
+    if (size_ % kChunk == 0) {
+      chunks_.push_back(std::make_unique<Connection[]>(kChunk));
+      free_.reserve(chunks_.size() * kChunk);
+    }
+    index = size_++;
+  }
+  Connection& c = (*this)[index];
+  if (!c.in) {
+    c.in = std::make_unique<char[]>(Connection::kInitialInput);
+    c.in_capacity = Connection::kInitialInput;
+  }
+  c.fd = fd;
+  c.index = index;
+  c.state = ConnState::kOpen;
+  c.recv_inflight = c.send_inflight = c.timer_inflight = false;
+  c.peer_eof = c.close_queued = c.has_pending_kind = false;
+  c.in_start = c.in_end = c.scan_from = 0;
+  c.body_left = 0;
+  c.responses_queued = 0;
+  c.queue_head = c.queue_size = 0;
+  c.iov_first = c.iov_count = c.batch_responses = 0;
+  c.batch_closes = false;
+  ++in_use_;
+  return index;
+}
+
+void ConnectionSlab::release(uint32_t index) {
+  Connection& c = (*this)[index];
+  c.fd = -1;
+  c.state = ConnState::kFree;
+  c.generation = (c.generation + 1) & 0xffffffu;  // 24 bits travel in the completion tag
+  free_.push_back(index);
+  --in_use_;
+}
+
+}  // namespace ringfire::target

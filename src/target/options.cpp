@@ -1,0 +1,145 @@
+#include "ringfire/target/options.hpp"
+
+#include <arpa/inet.h>
+
+#include <cctype>
+#include <charconv>
+#include <cmath>
+#include <string>
+
+namespace ringfire::target {
+namespace {
+
+bool iequals(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) !=
+        std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Splits "12.5ms" into the number and its unit suffix.
+bool split_number(std::string_view text, double& number, std::string_view& unit) {
+  size_t digits = 0;
+  while (digits < text.size() &&
+         (std::isdigit(static_cast<unsigned char>(text[digits])) || text[digits] == '.')) {
+    ++digits;
+  }
+  if (digits == 0) return false;
+  // std::from_chars for double is not in every libstdc++ we build with; strtod needs a terminator.
+  const std::string number_text(text.substr(0, digits));
+  char* end = nullptr;
+  number = std::strtod(number_text.c_str(), &end);
+  if (end != number_text.c_str() + number_text.size() || !std::isfinite(number) || number < 0) {
+    return false;
+  }
+  unit = text.substr(digits);
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
+  double number = 0;
+  std::string_view unit;
+  if (!split_number(text, number, unit)) return std::nullopt;
+  double scale = 0;
+  if (unit.empty() || unit == "s") {
+    scale = 1e9;
+  } else if (unit == "ns") {
+    scale = 1;
+  } else if (unit == "us") {
+    scale = 1e3;
+  } else if (unit == "ms") {
+    scale = 1e6;
+  } else if (unit == "m" || unit == "min") {
+    scale = 60e9;
+  } else if (unit == "h") {
+    scale = 3600e9;
+  } else {
+    return std::nullopt;
+  }
+  const double ns = number * scale;
+  if (ns > 9.0e18) return std::nullopt;  // beyond int64 nanoseconds (~292 years)
+  return std::chrono::nanoseconds(static_cast<int64_t>(std::llround(ns)));
+}
+
+std::optional<uint64_t> parse_byte_size(std::string_view text) {
+  double number = 0;
+  std::string_view unit;
+  if (!split_number(text, number, unit)) return std::nullopt;
+  double scale = 0;
+  if (unit.empty() || iequals(unit, "b")) {
+    scale = 1;
+  } else if (iequals(unit, "k") || iequals(unit, "kb") || iequals(unit, "kib")) {
+    scale = 1024.0;
+  } else if (iequals(unit, "m") || iequals(unit, "mb") || iequals(unit, "mib")) {
+    scale = 1024.0 * 1024.0;
+  } else if (iequals(unit, "g") || iequals(unit, "gb") || iequals(unit, "gib")) {
+    scale = 1024.0 * 1024.0 * 1024.0;
+  } else {
+    return std::nullopt;
+  }
+  const double bytes = number * scale;
+  if (bytes > 1.0e15 || bytes != std::floor(bytes)) return std::nullopt;
+  return static_cast<uint64_t>(bytes);
+}
+
+std::optional<std::vector<int>> parse_cpu_list(std::string_view text) {
+  std::vector<int> cpus;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view item = text.substr(0, comma);
+    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
+    const size_t dash = item.find('-');
+    int first = 0;
+    int last = 0;
+    const std::string_view a = item.substr(0, dash);
+    auto [pa, ea] = std::from_chars(a.data(), a.data() + a.size(), first);
+    if (ea != std::errc{} || pa != a.data() + a.size() || a.empty()) return std::nullopt;
+    last = first;
+    if (dash != std::string_view::npos) {
+      const std::string_view b = item.substr(dash + 1);
+      auto [pb, eb] = std::from_chars(b.data(), b.data() + b.size(), last);
+      if (eb != std::errc{} || pb != b.data() + b.size() || b.empty()) return std::nullopt;
+    }
+    if (first < 0 || last < first || last >= 4096) return std::nullopt;
+    for (int cpu = first; cpu <= last; ++cpu) cpus.push_back(cpu);
+    if (comma != std::string_view::npos && text.empty()) return std::nullopt;  // trailing comma
+  }
+  if (cpus.empty()) return std::nullopt;
+  return cpus;
+}
+
+bool is_loopback_address(std::string_view address) {
+  if (address == "localhost") return true;
+  const std::string text(address);
+  in_addr v4{};
+  if (inet_pton(AF_INET, text.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6{};
+  if (inet_pton(AF_INET6, text.c_str(), &v6) == 1) return IN6_IS_ADDR_LOOPBACK(&v6);
+  return false;
+}
+
+std::string validate(const TargetOptions& options) {
+  if (!is_loopback_address(options.bind)) {
+    return "--bind " + options.bind +
+           " refused: only loopback addresses (127.0.0.0/8, ::1) may be bound here";
+  }
+  if (options.threads < 1 || options.threads > 1024) return "--threads must be in [1, 1024]";
+  if (options.status < 200 || options.status > 599) return "--status must be in [200, 599]";
+  if (options.chunk_size < 1) return "--chunk-size must be at least 1";
+  if (options.body_size > (uint64_t{1} << 30)) return "--body-size must be at most 1 GiB";
+  if (options.chunked && options.http10) return "--chunked cannot be used with --http10";
+  if (options.delay.count() < 0 || options.stall_at.count() < 0 || options.stall_for.count() < 0) {
+    return "durations must not be negative";
+  }
+  return {};
+}
+
+}  // namespace ringfire::target

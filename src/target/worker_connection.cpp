@@ -1,0 +1,317 @@
+// Worker: one connection's life. Bytes in -> requests framed -> responses queued (with due times
+// for --delay and --stall-*) -> batched into one send -> counted when the kernel took every byte.
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <string_view>
+
+#include "ringfire/target/request_framing.hpp"
+#include "ringfire/target/worker.hpp"
+
+namespace ringfire::target {
+namespace {
+
+// How long a closing connection keeps reading (and discarding) while waiting for the peer's FIN.
+constexpr int64_t kLingerNs = 1'000'000'000;
+
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+bool transient(int res) {
+  return res == -EINTR || res == -EAGAIN || res == -ENOBUFS;
+}
+
+}  // namespace
+
+// ---- receiving and framing ------------------------------------------------------------------
+
+bool Worker::make_input_room(Connection& c) {
+  if (c.state == ConnState::kLingering) {
+    c.in_start = c.in_end = 0;  // everything read now is discarded
+    return true;
+  }
+  const uint32_t unconsumed = c.in_end - c.in_start;
+  // Slide unconsumed bytes to the front when the tail gets short; they are at most one partial
+  // request, so the copy is small.
+  if (c.in_start > 0 && c.in_capacity - c.in_end < 1024) {
+    std::memmove(c.in.get(), c.in.get() + c.in_start, unconsumed);
+    c.in_start = 0;
+    c.in_end = unconsumed;
+  }
+  if (c.in_end < c.in_capacity) return true;
+  // Full of one unfinished header block: grow once to the header limit (rare: large headers).
+  if (c.in_start == 0 && c.in_capacity < kMaxRequestHead && c.body_left == 0 && !c.queue_full()) {
+    auto bigger = std::make_unique<char[]>(kMaxRequestHead);
+    std::memcpy(bigger.get(), c.in.get(), c.in_end);
+    c.in = std::move(bigger);
+    c.in_capacity = kMaxRequestHead;
+    return true;
+  }
+  return false;  // parsing is paused (response queue full): resume after the next send
+}
+
+void Worker::arm_recv(Connection& c) {
+  if (c.recv_inflight || !make_input_room(c)) return;
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_recv(sqe, c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, 0);
+  io_uring_sqe_set_data64(sqe, tag(Op::kRecv, c));
+  c.recv_inflight = true;
+}
+
+void Worker::on_recv(Connection& c, int res) {
+  c.recv_inflight = false;
+  if (c.state == ConnState::kClosing) return release_if_idle(c);
+  if (c.state == ConnState::kLingering) {
+    if (res > 0 || transient(res)) return arm_recv(c);
+    return finish_close(c);
+  }
+  if (res <= 0) {
+    if (transient(res)) return arm_recv(c);
+    if (res < 0) return finish_close(c);  // ECONNRESET and friends: silently
+    c.peer_eof = true;                    // half-close: still answer what was asked
+    return pump(c, now_if_needed());
+  }
+  if (c.close_queued) {
+    c.in_start = c.in_end = 0;  // bytes after a closing response are ignored
+    return;
+  }
+  c.in_end += static_cast<uint32_t>(res);
+  const int64_t now = now_if_needed();
+  process_input(c, now);
+  pump(c, now);
+  if (c.state == ConnState::kOpen && !c.close_queued) arm_recv(c);
+}
+
+ResponseKind Worker::choose_kind(Connection& c, bool head, bool http10, bool wants_close,
+                                 bool wants_keep_alive) {
+  // HTTP/1.1 keeps connections open unless told otherwise; HTTP/1.0 (on either side) closes unless
+  // the request asked for keep-alive, and then the response must confirm it explicitly.
+  const bool speak_10 = config_.options->http10 || http10;
+  bool keep_open = speak_10 ? wants_keep_alive && !wants_close : !wants_close;
+  ++c.responses_queued;
+  const uint64_t every = config_.options->close_every;
+  if (every > 0 && c.responses_queued % every == 0) keep_open = false;
+  return pick_response_kind(head, keep_open, speak_10);
+}
+
+void Worker::enqueue(Connection& c, ResponseKind kind, int64_t now) {
+  int64_t due = 0;
+  if (clock_needed_) {
+    due = now + delay_ns_;
+    // The one-time stall: whatever falls due inside it waits for its end.
+    if (due >= stall_begin_ns_ && due < stall_end_ns_) due = stall_end_ns_;
+  }
+  c.queue_push({due, kind});
+  if (closes_connection(kind)) c.close_queued = true;
+}
+
+void Worker::process_input(Connection& c, int64_t now) {
+  while (!c.close_queued && !c.queue_full()) {
+    if (c.body_left > 0) {
+      const uint64_t skip = std::min<uint64_t>(c.body_left, c.in_end - c.in_start);
+      c.in_start += static_cast<uint32_t>(skip);
+      c.body_left -= skip;
+      if (c.body_left > 0) break;
+      enqueue(c, c.pending_kind, now);  // the request is complete only with its body
+      continue;
+    }
+    // Stray line breaks between requests (some clients add CRLF after a body) are ignored.
+    while (c.in_start < c.in_end && (c.in[c.in_start] == '\r' || c.in[c.in_start] == '\n')) {
+      ++c.in_start;
+    }
+    if (c.in_start == c.in_end) break;
+    const std::string_view buffered(c.in.get() + c.in_start, c.in_end - c.in_start);
+    const HeadEnd end = find_head_end(buffered, c.scan_from);
+    bool bad = false;
+    if (end.end == 0) {
+      bad = buffered.size() >= kMaxRequestHead || !plausible_request_start(buffered);
+      if (!bad) {
+        c.scan_from = static_cast<uint32_t>(end.resume);
+        break;  // wait for the rest of the header block
+      }
+    }
+    RequestHead head;
+    if (!bad) {
+      head = parse_request_head(buffered.substr(0, end.end));
+      bad = end.end > kMaxRequestHead || !head.valid;
+    }
+    if (bad) {
+      ++totals_.bad_requests;
+      enqueue(c, ResponseKind::kBadRequest, now);
+      break;
+    }
+    c.in_start += static_cast<uint32_t>(end.end);
+    c.scan_from = 0;
+    const ResponseKind kind =
+        choose_kind(c, head.is_head, head.http10, head.wants_close, head.wants_keep_alive);
+    if (head.content_length > 0) {
+      c.body_left = head.content_length;
+      c.pending_kind = kind;
+      continue;
+    }
+    enqueue(c, kind, now);
+  }
+  if (c.close_queued || c.in_start == c.in_end) {
+    c.in_start = c.in_end = 0;  // nothing (of use) left: reuse the buffer from its start
+    c.scan_from = 0;
+  }
+}
+
+// ---- sending ---------------------------------------------------------------------------------
+
+bool Worker::append_response(Connection& c, ResponseKind kind) {
+  const ResponseSet& set = *config_.responses;
+  const auto begin = reinterpret_cast<uintptr_t>(set.data(kind));
+  const size_t size = set.size(kind);
+  const uintptr_t limit = begin + size * set.copies(kind);
+  if (c.iov_count > 0) {
+    // The same response again right after itself: extend the range over the next stored copy.
+    iovec& last = c.iov[c.iov_count - 1];
+    const auto base = reinterpret_cast<uintptr_t>(last.iov_base);
+    if (base >= begin && base < limit && base + last.iov_len + size <= limit) {
+      last.iov_len += size;
+      return true;
+    }
+  }
+  if (c.iov_count == Connection::kMaxIov) return false;
+  c.iov[c.iov_count++] = iovec{const_cast<char*>(set.data(kind)), size};
+  return true;
+}
+
+void Worker::pump(Connection& c, int64_t now) {
+  if (c.state != ConnState::kOpen || c.send_inflight) return;
+  if (c.queue_size == 0) {
+    if (c.peer_eof) finish_close(c);
+    return;
+  }
+  c.iov_first = c.iov_count = 0;
+  c.batch_responses = 0;
+  c.batch_closes = false;
+  while (c.queue_size > 0 && c.queue_front().due_ns <= now) {
+    const ResponseKind kind = c.queue_front().kind;
+    if (!append_response(c, kind)) break;
+    c.queue_pop();
+    ++c.batch_responses;
+    if (closes_connection(kind)) {
+      c.batch_closes = true;
+      break;
+    }
+  }
+  if (c.batch_responses == 0) return arm_timer(c, c.queue_front().due_ns);
+  submit_send(c);
+}
+
+void Worker::submit_send(Connection& c) {
+  io_uring_sqe* sqe = next_sqe();
+  const uint32_t n = c.iov_count - c.iov_first;
+  // MSG_NOSIGNAL: a peer that went away is an EPIPE result, not a process-killing SIGPIPE.
+  if (n == 1) {
+    const iovec& v = c.iov[c.iov_first];
+    io_uring_prep_send(sqe, c.fd, v.iov_base, v.iov_len, MSG_NOSIGNAL);
+  } else {
+    c.msg = msghdr{};
+    c.msg.msg_iov = &c.iov[c.iov_first];
+    c.msg.msg_iovlen = n;
+    io_uring_prep_sendmsg(sqe, c.fd, &c.msg, MSG_NOSIGNAL);
+  }
+  io_uring_sqe_set_data64(sqe, tag(Op::kSend, c));
+  c.send_inflight = true;
+}
+
+void Worker::on_send(Connection& c, int res) {
+  c.send_inflight = false;
+  if (c.state != ConnState::kOpen) return release_if_idle(c);
+  if (res <= 0) {
+    if (transient(res)) return submit_send(c);
+    return finish_close(c);  // EPIPE, ECONNRESET: the peer left; nothing more is counted
+  }
+  // A short send (socket buffer full, big bodies): drop what went out and send the rest.
+  auto left = static_cast<size_t>(res);
+  while (left > 0 && c.iov_first < c.iov_count) {
+    iovec& v = c.iov[c.iov_first];
+    if (left >= v.iov_len) {
+      left -= v.iov_len;
+      ++c.iov_first;
+    } else {
+      v.iov_base = static_cast<char*>(v.iov_base) + left;
+      v.iov_len -= left;
+      left = 0;
+    }
+  }
+  if (c.iov_first < c.iov_count) return submit_send(c);
+  totals_.requests += c.batch_responses;
+  if (c.batch_closes) return begin_linger(c);
+  const int64_t now = now_if_needed();
+  // The queue has room again: frame requests that were held back, then send what is due.
+  process_input(c, now);
+  pump(c, now);
+  if (c.state == ConnState::kOpen && !c.close_queued && !c.peer_eof) arm_recv(c);
+}
+
+void Worker::arm_timer(Connection& c, int64_t due_ns) {
+  if (c.timer_inflight) return;
+  c.timer_at.tv_sec = due_ns / 1'000'000'000;
+  c.timer_at.tv_nsec = due_ns % 1'000'000'000;
+  io_uring_sqe* sqe = next_sqe();
+  // An absolute CLOCK_MONOTONIC deadline: no drift however late we get around to submitting.
+  io_uring_prep_timeout(sqe, &c.timer_at, 0, IORING_TIMEOUT_ABS);
+  io_uring_sqe_set_data64(sqe, tag(Op::kTimer, c));
+  c.timer_inflight = true;
+}
+
+void Worker::on_timer(Connection& c) {
+  c.timer_inflight = false;
+  if (c.state != ConnState::kOpen) return release_if_idle(c);
+  pump(c, monotonic_ns());
+}
+
+// ---- closing ---------------------------------------------------------------------------------
+
+void Worker::begin_linger(Connection& c) {
+  if (c.peer_eof) return finish_close(c);
+  // FIN after the last response, but keep reading: closing with unread bytes would send RST, and
+  // a RST can destroy the response before the peer reads it.
+  shutdown(c.fd, SHUT_WR);
+  c.state = ConnState::kLingering;
+  c.linger_deadline_ns = monotonic_ns() + kLingerNs;
+  ++lingering_;
+  arm_recv(c);
+}
+
+void Worker::finish_close(Connection& c) {
+  if (c.state == ConnState::kClosing) return;
+  if (c.state == ConnState::kLingering) --lingering_;
+  c.state = ConnState::kClosing;
+  // In-flight operations hold the socket open; cancel them and close once the last one reports.
+  if (c.recv_inflight) {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_cancel64(sqe, tag(Op::kRecv, c), 0);
+    io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
+  }
+  if (c.send_inflight) {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_cancel64(sqe, tag(Op::kSend, c), 0);
+    io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
+  }
+  if (c.timer_inflight) {
+    io_uring_sqe* sqe = next_sqe();
+    io_uring_prep_timeout_remove(sqe, tag(Op::kTimer, c), 0);
+    io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
+  }
+  release_if_idle(c);
+}
+
+void Worker::release_if_idle(Connection& c) {
+  if (c.state != ConnState::kClosing || !c.idle()) return;
+  close(c.fd);
+  slab_.release(c.index);
+}
+
+}  // namespace ringfire::target

@@ -1,0 +1,249 @@
+// Worker: ring set-up, the event loop, accepting, and the tick. The per-connection state machine
+// is in worker_connection.cpp.
+#include <pthread.h>
+#include <sched.h>
+#include <sys/eventfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include "ringfire/target/worker.hpp"
+
+namespace ringfire::target {
+namespace {
+
+constexpr unsigned kSqEntries = 4096;
+// Each connection can have a recv, a send and a timer in flight at once; a roomy CQ keeps the
+// kernel off its overflow list under load.
+constexpr unsigned kCqEntries = 65536;
+// How often the loop wakes with nothing to do: the backstop for the stop flag, the lingering
+// sweep and accept retries.
+constexpr long kTickNs = 100'000'000;
+
+int64_t monotonic_ns() {
+  timespec ts{};
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
+}
+
+}  // namespace
+
+Worker::Worker(const WorkerConfig& config) : config_(config) {
+  delay_ns_ = config.options->delay.count();
+  if (config.options->stall_for.count() > 0) {
+    stall_begin_ns_ = config.start_ns + config.options->stall_at.count();
+    stall_end_ns_ = stall_begin_ns_ + config.options->stall_for.count();
+  }
+  clock_needed_ = delay_ns_ > 0 || stall_end_ns_ > stall_begin_ns_;
+  wake_fd_ = eventfd(0, EFD_CLOEXEC);
+}
+
+Worker::~Worker() {
+  if (ring_ready_) io_uring_queue_exit(&ring_);
+  if (wake_fd_ >= 0) close(wake_fd_);
+}
+
+std::string Worker::setup() {
+  if (wake_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
+  if (config_.cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(config_.cpu, &set);
+    const int rc = pthread_setaffinity_np(pthread_self(), sizeof set, &set);
+    if (rc != 0) {
+      return "cannot pin to CPU " + std::to_string(config_.cpu) + ": " + std::strerror(rc);
+    }
+  }
+  // Best first. DEFER_TASKRUN (6.1) runs completion work only when we wait, in this thread, with
+  // no inter-processor interrupts; it requires SINGLE_ISSUER (6.0). COOP_TASKRUN (5.19) is the
+  // next best thing. Older kernels reject unknown flags with EINVAL, so fall through the list.
+  struct Attempt {
+    unsigned flags;
+    const char* name;
+  };
+  static constexpr Attempt kAttempts[] = {
+      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
+           IORING_SETUP_CQSIZE,
+       "single_issuer+defer_taskrun"},
+      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_CQSIZE, "coop_taskrun"},
+      {IORING_SETUP_CQSIZE, "plain"},
+      {0, "plain"},
+  };
+  int rc = -EINVAL;
+  for (const Attempt& attempt : kAttempts) {
+    io_uring_params params{};
+    params.flags = attempt.flags;
+    params.cq_entries = kCqEntries;
+    rc = io_uring_queue_init_params(kSqEntries, &ring_, &params);
+    if (rc == 0) {
+      ring_ready_ = true;
+      ring_mode_ = attempt.name;
+      // Saves an fget/fput per io_uring_enter (5.18+); without it everything still works.
+      io_uring_register_ring_fd(&ring_);
+      return {};
+    }
+    if (rc != -EINVAL) break;
+  }
+  return std::string("io_uring_queue_init: ") + std::strerror(-rc);
+}
+
+void Worker::wake() {
+  const uint64_t one = 1;
+  // A full counter or a closed fd only means the worker is already awake or gone.
+  [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
+}
+
+io_uring_sqe* Worker::next_sqe() {
+  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
+  if (sqe != nullptr) return sqe;
+  // SQ full: hand what is queued to the kernel and take a fresh slot.
+  io_uring_submit(&ring_);
+  sqe = io_uring_get_sqe(&ring_);
+  if (sqe == nullptr) {
+    // Cannot happen with an empty SQ after a submit; failing loudly beats corrupting state.
+    std::abort();
+  }
+  return sqe;
+}
+
+int64_t Worker::now_if_needed() const {
+  return clock_needed_ ? monotonic_ns() : 0;
+}
+
+void Worker::run() {
+  arm_wake();
+  arm_accept();
+  while (!config_.stop->load(std::memory_order_relaxed)) {
+    __kernel_timespec timeout{0, kTickNs};
+    io_uring_cqe* cqe = nullptr;
+    // -ETIME (tick) and -EINTR are ordinary here; either way we reap what is there.
+    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+    reap();
+    if (lingering_ > 0 || accept_retry_on_tick_) {
+      const int64_t now = monotonic_ns();
+      if (now >= next_tick_ns_) {
+        next_tick_ns_ = now + kTickNs;
+        tick();
+      }
+    }
+  }
+  // A response the peer already read may still have its completion queued (or, with
+  // DEFER_TASKRUN, not yet posted): collect those so the count is exact.
+  io_uring_submit_and_get_events(&ring_);
+  reap();
+  close_all();
+}
+
+void Worker::reap() {
+  unsigned head = 0;
+  unsigned seen = 0;
+  io_uring_cqe* cqe = nullptr;
+  io_uring_for_each_cqe(&ring_, head, cqe) {
+    dispatch(cqe->user_data, cqe->res, cqe->flags);
+    ++seen;
+  }
+  io_uring_cq_advance(&ring_, seen);
+}
+
+Connection* Worker::lookup(uint64_t user_data) {
+  const auto index = static_cast<uint32_t>(user_data);
+  const auto generation = static_cast<uint32_t>(user_data >> 32) & 0xffffffu;
+  if (index >= slab_.size()) return nullptr;
+  Connection& c = slab_[index];
+  if (c.state == ConnState::kFree || c.generation != generation) return nullptr;
+  return &c;
+}
+
+void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
+  const auto op = static_cast<Op>(user_data >> 56);
+  switch (op) {
+    case Op::kAccept:
+      on_accept(res, flags);
+      return;
+    case Op::kWake:
+      return;  // the loop condition reads the stop flag
+    case Op::kRecv:
+    case Op::kSend:
+    case Op::kTimer: {
+      Connection* c = lookup(user_data);
+      if (c == nullptr) return;  // stale: the slot was recycled
+      if (op == Op::kRecv) on_recv(*c, res);
+      if (op == Op::kSend) on_send(*c, res);
+      if (op == Op::kTimer) on_timer(*c);
+      return;
+    }
+    case Op::kCancel:
+    default:
+      return;  // cancel results and liburing's own timeout completions carry no news
+  }
+}
+
+void Worker::arm_wake() {
+  io_uring_sqe* sqe = next_sqe();
+  io_uring_prep_read(sqe, wake_fd_, &wake_buffer_, sizeof wake_buffer_, 0);
+  io_uring_sqe_set_data64(sqe, tag(Op::kWake));
+}
+
+void Worker::arm_accept() {
+  io_uring_sqe* sqe = next_sqe();
+  // Multishot accept (5.19) posts one completion per connection from a single submission.
+  if (multishot_accept_) {
+    io_uring_prep_multishot_accept(sqe, config_.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  } else {
+    io_uring_prep_accept(sqe, config_.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
+  }
+  io_uring_sqe_set_data64(sqe, tag(Op::kAccept));
+  accept_armed_ = true;
+}
+
+void Worker::on_accept(int res, unsigned flags) {
+  // Without F_MORE the multishot request has ended (error, or a single-shot accept): re-arm.
+  if ((flags & IORING_CQE_F_MORE) == 0) accept_armed_ = false;
+  if (res < 0) {
+    if (res == -EINVAL && multishot_accept_) {
+      multishot_accept_ = false;  // kernel before 5.19: one accept per submission
+      arm_accept();
+    } else if (res == -EMFILE || res == -ENFILE || res == -ENOMEM || res == -ENOBUFS) {
+      accept_retry_on_tick_ = true;  // out of descriptors/memory: retrying at once would spin
+    } else if (!accept_armed_) {
+      arm_accept();
+    }
+    return;
+  }
+  ++totals_.connections;
+  const uint32_t index = slab_.acquire(res);
+  if (index == UINT32_MAX) {
+    close(res);
+  } else {
+    arm_recv(slab_[index]);
+  }
+  if (!accept_armed_) arm_accept();
+}
+
+void Worker::tick() {
+  if (accept_retry_on_tick_) {
+    accept_retry_on_tick_ = false;
+    if (!accept_armed_) arm_accept();
+  }
+  if (lingering_ == 0) return;
+  const int64_t now = monotonic_ns();
+  for (uint32_t i = 0; i < slab_.size(); ++i) {
+    Connection& c = slab_[i];
+    if (c.state == ConnState::kLingering && now >= c.linger_deadline_ns) finish_close(c);
+  }
+}
+
+void Worker::close_all() {
+  for (uint32_t i = 0; i < slab_.size(); ++i) {
+    Connection& c = slab_[i];
+    if (c.state != ConnState::kFree && c.fd >= 0) {
+      close(c.fd);
+      c.fd = -1;
+    }
+  }
+}
+
+}  // namespace ringfire::target

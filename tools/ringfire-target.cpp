@@ -1,0 +1,218 @@
+// ringfire-target: the small, fast HTTP/1.1 server bundled with ringfire for tests, demos,
+// benchmarks and self-checks.
+//
+// stdout carries exactly three lines, each flushed: "listening on HOST:PORT" at start, then
+// "connections: N" and "requests: N" (the last line) at exit. Everything else goes to stderr.
+#include <signal.h>
+#include <sys/resource.h>
+#include <time.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <optional>
+#include <string>
+
+#include "ringfire/target/options.hpp"
+#include "ringfire/target/server.hpp"
+
+namespace {
+
+using ringfire::target::TargetOptions;
+
+constexpr int kUsageError = 2;
+
+// Durations and sizes come in as text ("2s", "64KiB") and are parsed once here.
+struct RawOptions {
+  std::string cpus;
+  std::string body_size = "13";
+  std::string chunk_size = "4096";
+  std::string delay = "0";
+  std::string stall_at;
+  std::string stall_for;
+  std::string duration;
+  bool quiet = false;
+};
+
+int usage_error(const std::string& message) {
+  std::fprintf(stderr, "ringfire-target: %s\n", message.c_str());
+  return kUsageError;
+}
+
+// Fills `out` from the raw texts; empty on success, else the one-line complaint.
+std::string finish_options(const RawOptions& raw, bool threads_given, TargetOptions& out,
+                           std::optional<std::chrono::nanoseconds>& duration) {
+  if (!raw.cpus.empty()) {
+    auto cpus = ringfire::target::parse_cpu_list(raw.cpus);
+    if (!cpus) return "bad --cpus list '" + raw.cpus + "' (want e.g. 0,2,4-7)";
+    out.cpus = *cpus;
+    if (!threads_given) out.threads = static_cast<unsigned>(out.cpus.size());
+  }
+  auto body = ringfire::target::parse_byte_size(raw.body_size);
+  if (!body) return "bad --body-size '" + raw.body_size + "'";
+  out.body_size = *body;
+  auto chunk = ringfire::target::parse_byte_size(raw.chunk_size);
+  if (!chunk) return "bad --chunk-size '" + raw.chunk_size + "'";
+  out.chunk_size = *chunk;
+  auto delay = ringfire::target::parse_duration(raw.delay);
+  if (!delay) return "bad --delay '" + raw.delay + "' (want e.g. 500us, 1ms, 2s, 1m)";
+  out.delay = *delay;
+  if (raw.stall_at.empty() != raw.stall_for.empty()) {
+    return "--stall-at and --stall-for go together";
+  }
+  if (!raw.stall_at.empty()) {
+    auto at = ringfire::target::parse_duration(raw.stall_at);
+    auto length = ringfire::target::parse_duration(raw.stall_for);
+    if (!at || !length) return "bad --stall-at/--stall-for duration";
+    out.stall_at = *at;
+    out.stall_for = *length;
+  }
+  if (!raw.duration.empty()) {
+    duration = ringfire::target::parse_duration(raw.duration);
+    if (!duration || duration->count() <= 0) return "bad --duration '" + raw.duration + "'";
+  }
+  return ringfire::target::validate(out);
+}
+
+// Lets a benchmark open more connections than the default soft limit of 1024.
+void raise_fd_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
+}
+
+// Blocks until SIGINT/SIGTERM or until `duration` has passed. The signals are blocked in every
+// thread (the mask is inherited), so they queue for this sigtimedwait instead of interrupting a
+// worker: no handler, no async-signal-safety puzzles, and the workers never see EINTR.
+void wait_for_stop(const sigset_t& signals, std::optional<std::chrono::nanoseconds> duration) {
+  using Clock = std::chrono::steady_clock;
+  const auto deadline = duration ? Clock::now() + *duration : Clock::time_point::max();
+  for (;;) {
+    auto slice = std::chrono::nanoseconds(std::chrono::seconds(1));
+    if (duration) {
+      const auto left = deadline - Clock::now();
+      if (left <= Clock::duration::zero()) return;
+      slice = std::min<std::chrono::nanoseconds>(slice, left);
+    }
+    const timespec timeout{static_cast<time_t>(slice.count() / 1'000'000'000),
+                           static_cast<long>(slice.count() % 1'000'000'000)};
+    if (sigtimedwait(&signals, nullptr, &timeout) > 0) return;
+  }
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ringfire-target: a small, fast HTTP/1.1 server on io_uring for ringfire's tests, demos,\n"
+      "benchmarks and self-checks. Binds loopback only. Each thread owns one io_uring ring and\n"
+      "one SO_REUSEPORT listener on the shared port.\n\n"
+      "stdout: 'listening on HOST:PORT' at start; 'connections: N' and 'requests: N' (last line)\n"
+      "when stopped by SIGINT/SIGTERM or --duration. 'requests' counts responses whose every byte\n"
+      "the kernel accepted, 400s included; it is exact across threads.\n\n"
+      "Examples:\n"
+      "  ringfire-target --port 8080 --threads 2 --cpus 0,1\n"
+      "  ringfire-target --body-size 64KiB --chunked --chunk-size 8k\n"
+      "  ringfire-target --delay 5ms --stall-at 2s --stall-for 500ms --duration 10s\n",
+      "ringfire-target"};
+  app.get_formatter()->column_width(34);
+
+  TargetOptions options;
+  RawOptions raw;
+  app.add_option("--port", options.port, "TCP port; 0 picks a free one")->capture_default_str();
+  app.add_option("--bind", options.bind, "Loopback address: 127.0.0.0/8, ::1 or localhost")
+      ->capture_default_str();
+  CLI::Option* threads = app.add_option("--threads", options.threads,
+                                        "Worker threads (default 1, or one per --cpus entry)")
+                             ->type_name("N");
+  app.add_option("--cpus", raw.cpus, "Pin thread i to the i-th CPU of LIST, e.g. 0,2,4-7")
+      ->type_name("LIST");
+  app.add_option("--body-size", raw.body_size, "Response body BYTES (suffixes k, KiB, m, MiB)")
+      ->type_name("BYTES")
+      ->capture_default_str();
+  app.add_option("--status", options.status, "Response status CODE (200-599)")
+      ->type_name("CODE")
+      ->capture_default_str();
+  app.add_option("--delay", raw.delay,
+                 "Send each response DURATION after its request arrived (500us, 1ms, 2s, 1m)")
+      ->type_name("DURATION")
+      ->capture_default_str();
+  app.add_flag("--chunked", options.chunked, "Transfer-Encoding: chunked bodies");
+  app.add_option("--chunk-size", raw.chunk_size, "Chunk BYTES with --chunked")
+      ->type_name("BYTES")
+      ->capture_default_str();
+  app.add_option("--close-every", options.close_every,
+                 "Every Nth response on a connection says 'Connection: close' and closes it")
+      ->type_name("N");
+  app.add_option("--stall-at", raw.stall_at,
+                 "Once, DURATION after start, hold every response due in the stall...")
+      ->type_name("DURATION");
+  app.add_option("--stall-for", raw.stall_for,
+                 "...until DURATION later (tests coordinated omission)")
+      ->type_name("DURATION");
+  app.add_flag("--http10", options.http10,
+               "Answer as HTTP/1.0; close after each response unless the request asked keep-alive");
+  app.add_option("--duration", raw.duration, "Exit by itself after DURATION (a safety bound)")
+      ->type_name("DURATION");
+  app.add_flag("--quiet", raw.quiet, "No informational lines on stderr");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : kUsageError;
+  }
+  std::optional<std::chrono::nanoseconds> duration;
+  if (std::string problem = finish_options(raw, threads->count() > 0, options, duration);
+      !problem.empty()) {
+    return usage_error(problem);
+  }
+
+  // Before any thread exists, so every worker inherits the mask (see wait_for_stop).
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);  // a parent that stopped reading our stdout must not kill us
+  raise_fd_limit();
+
+  std::string error;
+  auto server = ringfire::target::TargetServer::start(options, error);
+  if (!server) {
+    std::fprintf(stderr, "ringfire-target: %s\n", error.c_str());
+    return 1;
+  }
+  std::printf("listening on %s\n", server->address().c_str());
+  std::fflush(stdout);
+  if (!raw.quiet) {
+    std::fprintf(stderr,
+                 "ringfire-target: %u thread(s), io_uring %s, status %d, body %llu bytes%s%s\n",
+                 options.threads, server->ring_mode().c_str(), options.status,
+                 static_cast<unsigned long long>(options.body_size),
+                 options.chunked ? ", chunked" : "", options.http10 ? ", HTTP/1.0" : "");
+  }
+
+  wait_for_stop(signals, duration);
+  server->request_stop();
+  const ringfire::target::ServerTotals totals = server->wait();
+
+  if (!raw.quiet && totals.per_worker.size() > 1) {
+    for (size_t i = 0; i < totals.per_worker.size(); ++i) {
+      std::fprintf(stderr, "ringfire-target: thread %zu: connections %llu, requests %llu\n", i,
+                   static_cast<unsigned long long>(totals.per_worker[i].connections),
+                   static_cast<unsigned long long>(totals.per_worker[i].requests));
+    }
+  }
+  if (!raw.quiet && totals.bad_requests > 0) {
+    std::fprintf(stderr, "ringfire-target: %llu bad request(s) answered with 400\n",
+                 static_cast<unsigned long long>(totals.bad_requests));
+  }
+  std::printf("connections: %llu\nrequests: %llu\n",
+              static_cast<unsigned long long>(totals.connections),
+              static_cast<unsigned long long>(totals.requests));
+  std::fflush(stdout);
+  return 0;
+}
