@@ -17,6 +17,7 @@ Plan make_plan(const RunConfig& config) {
   for (uint32_t i = 0; i < threads; ++i) {
     WorkerPlan& w = plan.workers[i];
     w.index = i;
+    w.workers = threads;
     w.cpu = cpus[i % cpus.size()];
     w.connections = config.connections / threads + (i < config.connections % threads ? 1 : 0);
     w.first_connection = first;

@@ -1,6 +1,8 @@
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -41,6 +43,22 @@ double seconds(Nanos d) {
   return static_cast<double>(d.count()) * 1e-9;
 }
 
+json schedule_json(const Result& r) {
+  if (r.config.closed_loop()) return nullptr;
+  const ScheduleStats& s = r.schedule;
+  return {{"requested_rate", s.requested_rate},
+          {"achieved_rate", s.achieved_rate},
+          {"arrival", r.config.arrival == Arrival::kPoisson ? "poisson" : "constant"},
+          {"due", s.due},
+          {"late", s.late},
+          {"backlog", s.backlog},
+          {"busy_rounds", s.busy_rounds},
+          {"max_backlog", s.max_backlog},
+          {"kept", s.kept},
+          {"reason", s.reason},
+          {"send_lag_ns", histogram_json(s.send_lag)}};
+}
+
 }  // namespace
 
 json histogram_json(const Histogram& h) {
@@ -73,6 +91,8 @@ json to_json(const Result& r) {
         {"connect_errors", s.stats.connect_errors},
         {"bytes_received", s.stats.bytes_received},
         {"connections", s.stats.open_connections},
+        {"late", s.stats.late},
+        {"send_lag_max_us", static_cast<double>(s.stats.lag_max) / 1e3},
         {"latency_us",
          {{"p50", static_cast<double>(s.p50) / 1e3},
           {"p90", static_cast<double>(s.p90) / 1e3},
@@ -94,6 +114,9 @@ json to_json(const Result& r) {
         {"timeout_s", seconds(c.timeout)},
         {"requests", c.requests},
         {"rate", c.rate},
+        {"mode", c.closed_loop() ? "closed" : "open"},
+        {"ramp_s", seconds(c.ramp)},
+        {"include_ramp", c.include_ramp},
         {"method", c.method}}},
       {"run",
        {{"start_wall", r.start_wall},
@@ -109,23 +132,54 @@ json to_json(const Result& r) {
       {"latency_ns", histogram_json(r.latency)},
       {"service_ns", histogram_json(r.service)},
       {"warmup", counters_json(r.warmup)},
+      {"schedule", schedule_json(r)},
       {"timeseries", timeseries},
   };
 }
 
 void write_timeseries_csv(const Result& r, std::ostream& out) {
   out << "t,wall,sent,completed,errors,connect_errors,bytes_received,connections,p50_us,p90_us,"
-         "p99_us,max_us\n";
+         "p99_us,max_us,late,send_lag_max_us\n";
   for (size_t i = 0; i < r.seconds.size(); ++i) {
     const SecondSummary& s = r.seconds[i];
     char line[512];
-    std::snprintf(line, sizeof(line), "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f\n", i,
-                  s.wall, s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
-                  s.stats.bytes_received, s.stats.open_connections,
-                  static_cast<double>(s.p50) / 1e3, static_cast<double>(s.p90) / 1e3,
-                  static_cast<double>(s.p99) / 1e3, static_cast<double>(s.max) / 1e3);
+    std::snprintf(
+        line, sizeof(line), "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f,%lu,%.1f\n", i,
+        s.wall, s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
+        s.stats.bytes_received, s.stats.open_connections, static_cast<double>(s.p50) / 1e3,
+        static_cast<double>(s.p90) / 1e3, static_cast<double>(s.p99) / 1e3,
+        static_cast<double>(s.max) / 1e3, s.stats.late, static_cast<double>(s.stats.lag_max) / 1e3);
     out << line;
   }
+}
+
+void write_hdr_percentiles(const Histogram& h, std::ostream& out) {
+  char line[160];
+  std::snprintf(line, sizeof(line), "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount",
+                "1/(1-Percentile)");
+  out << line;
+  const double n = static_cast<double>(h.count());
+  for (const auto& [p, value] : percentile_distribution(h)) {
+    const double q = p / 100;
+    const double total = std::max(1.0, std::ceil(q * n));
+    if (q < 1) {
+      std::snprintf(line, sizeof(line), "%12.3f %14.12f %10.0f %14.2f\n",
+                    static_cast<double>(value) / 1e6, q, total, 1 / (1 - q));
+    } else {
+      std::snprintf(line, sizeof(line), "%12.3f %14.12f %10.0f\n", static_cast<double>(value) / 1e6,
+                    q, total);
+    }
+    out << line;
+  }
+  std::snprintf(line, sizeof(line), "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n",
+                h.mean() / 1e6, h.stdev() / 1e6);
+  out << line;
+  std::snprintf(line, sizeof(line), "#[Max     = %12.3f, Total count    = %12lu]\n",
+                static_cast<double>(h.max()) / 1e6, h.count());
+  out << line;
+  std::snprintf(line, sizeof(line), "#[Buckets = %12zu, SubBuckets     = %12lu]\n",
+                Histogram::bucket_count(), Histogram::kSubBuckets);
+  out << line;
 }
 
 bool write_file(const std::string& path, const std::string& text, std::string& error) {

@@ -75,6 +75,11 @@ void print_text(const Result& r, std::ostream& out) {
   } else {
     out << "  Latency   no responses measured\n";
   }
+  if (!c.closed_loop() && r.service.count() != 0) {
+    print_latency("Service", r.service, out);
+    out << "  (Latency counts from each request's intended send time; Service from its actual "
+           "send.)\n";
+  }
   if (c.latency_table && r.latency.count() != 0) {
     out << "\n  Latency distribution\n";
     for (double p : {50.0, 75.0, 90.0, 99.0, 99.9, 99.99, 99.999, 100.0}) {
@@ -103,6 +108,16 @@ void print_text(const Result& r, std::ostream& out) {
   out << fmt("  Connections %" PRIu64 " opened, %" PRIu64
              " closed by the server between responses\n",
              m.connects + r.warmup.connects, m.peer_closes + r.warmup.peer_closes);
+  if (!c.closed_loop()) {
+    const ScheduleStats& s = r.schedule;
+    out << fmt("  Schedule    %.1f req/s requested, %.1f sent (%" PRIu64 " of %" PRIu64
+               " due); send lag p50 %s, p99 %s, max %s; %" PRIu64 " late > 1ms\n",
+               s.requested_rate, s.achieved_rate, r.measured.sent, s.due,
+               format_duration(s.send_lag.value_at_percentile(50)).c_str(),
+               format_duration(s.send_lag.value_at_percentile(99)).c_str(),
+               format_duration(s.send_lag.max()).c_str(), s.late);
+    if (!s.kept) out << "  WARNING     schedule not kept: " << s.reason << '\n';
+  }
   if (r.warmup.sent != 0) {
     out << fmt("  Warm-up     %" PRIu64 " sent, %" PRIu64 " completed (excluded above)\n",
                r.warmup.sent, r.warmup.completed);

@@ -45,6 +45,31 @@ void merge_seconds(Result& result, const std::vector<std::unique_ptr<Worker>>& w
   }
 }
 
+// Open loop: was the schedule kept? Due = sent + never sent; late = sent > 1 ms after intended.
+void judge_schedule(Result& result) {
+  ScheduleStats& s = result.schedule;
+  if (result.config.closed_loop()) return;
+  s.requested_rate = result.config.rate;
+  s.due = result.measured.sent + s.backlog;
+  s.achieved_rate = result.measured_seconds > 0
+                        ? static_cast<double>(result.measured.sent) / result.measured_seconds
+                        : 0;
+  const double sent = static_cast<double>(result.measured.sent);
+  const bool short_of_due = sent < kScheduleKeptFraction * static_cast<double>(s.due);
+  const bool too_late = s.send_lag.value_at_percentile(99) > kScheduleLagLimitNs;
+  s.kept = !short_of_due && !too_late;
+  if (s.kept) return;
+  if (s.busy_rounds != 0) {
+    s.reason = "all connections were busy when requests came due (up to " +
+               std::to_string(s.max_backlog) +
+               " waiting): the server is slower than the rate, or it needs more connections";
+  } else {
+    s.reason =
+        "the client sent late with connections free: workers saturated or the timer is "
+        "imprecise (see the client CPU verdict)";
+  }
+}
+
 }  // namespace
 
 Result run(const RunConfig& config, std::atomic<bool>& stop) {
@@ -55,13 +80,16 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
 
   RunMarks marks;
   marks.start_ns = now_ns();
-  marks.measure_start_ns = marks.start_ns + static_cast<uint64_t>(config.warmup.count());
+  // Timeline: [ramp][warm-up][measured duration]; --include-ramp measures the ramp too.
+  const uint64_t ramp = config.include_ramp ? 0 : static_cast<uint64_t>(config.ramp.count());
+  marks.measure_start_ns = marks.start_ns + ramp + static_cast<uint64_t>(config.warmup.count());
   marks.stop_ns = config.duration.count() > 0
                       ? marks.measure_start_ns + static_cast<uint64_t>(config.duration.count())
                       : 0;
   marks.stop = &stop;
   const double wall_at_start = wall_seconds();
-  result.start_wall = wall_at_start + static_cast<double>(config.warmup.count()) * 1e-9;
+  result.start_wall =
+      wall_at_start + static_cast<double>(marks.measure_start_ns - marks.start_ns) * 1e-9;
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (const WorkerPlan& wp : plan.workers) {
@@ -86,6 +114,11 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
     result.warmup.add(r.warmup);
     result.latency.merge(r.latency);
     result.service.merge(r.service);
+    result.schedule.send_lag.merge(r.send_lag);
+    result.schedule.late += r.late;
+    result.schedule.backlog += r.backlog;
+    result.schedule.busy_rounds += r.busy_rounds;
+    result.schedule.max_backlog = std::max(result.schedule.max_backlog, r.max_backlog);
     result.wakeups += r.wakeups;
     result.cqes += r.cqes;
     end_ns = std::max(end_ns, r.measured_end_ns);
@@ -94,6 +127,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
   result.interrupted = stop.load();
   merge_seconds(result, workers);
+  judge_schedule(result);
   return result;
 }
 

@@ -1,5 +1,7 @@
 #include "ringfire/stats.hpp"
 
+#include <algorithm>
+
 namespace ringfire {
 
 const char* to_string(ErrorClass e) {
@@ -39,6 +41,8 @@ void SecondStats::add(const SecondStats& o) {
   connect_errors += o.connect_errors;
   bytes_received += o.bytes_received;
   open_connections += o.open_connections;
+  late += o.late;
+  lag_max = std::max(lag_max, o.lag_max);
   latency.insert(latency.end(), o.latency.begin(), o.latency.end());
 }
 

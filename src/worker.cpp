@@ -6,6 +6,7 @@
 #include <netinet/tcp.h>
 #include <pthread.h>
 #include <sched.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -61,12 +62,18 @@ Worker::Worker(const RunConfig& config, const WorkerPlan& plan, const RequestByt
       requests_(requests),
       marks_(marks),
       depth_(requests.depth()),
+      open_loop_(plan.rate > 0),
+      pacer_(
+          plan.rate, config.arrival, config.seed + plan.index, marks.start_ns,
+          static_cast<uint64_t>(config.ramp.count()),
+          plan.rate > 0 ? static_cast<double>(plan.index) / static_cast<double>(plan.workers) : 0),
       conns_(plan.connections),
       pending_(static_cast<size_t>(plan.connections) * requests.depth()),
       timers_(plan.connections,
               static_cast<uint64_t>(std::max<int64_t>(config.timeout.count(), 1'000'000'000)),
               marks.start_ns) {
   unstamped_.reserve(plan.connections);
+  ready_.reserve(plan.connections);
   for (Connection& c : conns_) c.parser.set_head_request(requests.head());
 }
 
@@ -84,6 +91,8 @@ void Worker::run() {
     CPU_SET(plan_.cpu, &set);
     pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // best effort: cgroups may deny
   }
+  // The default 50 us timer slack would blur every open-loop wake-up; ask for the exact time.
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
   if (!setup()) return;
   loop();
   finish();
@@ -104,7 +113,9 @@ bool Worker::setup() {
     return false;
   }
   multishot_ = f.multishot_recv;
-  skip_send_cqes_ = f.cqe_skip;
+  // Skipping successful send CQEs is safe when a connection never has two sends in the kernel:
+  // closed loop sends only when every response is in; open loop without pipelining likewise.
+  skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1);
   fixed_files_ = io_uring_register_files_sparse(ring_.get(), plan_.connections) == 0;
   result_.features = f;
   result_.features.registered_files = fixed_files_;
@@ -113,7 +124,17 @@ bool Worker::setup() {
       marks_.stop_ns > marks_.measure_start_ns ? marks_.stop_ns - marks_.measure_start_ns : 0;
   result_.seconds.reserve(measured_span / kSecond + 2);
   now_ = now_ns();
-  for (uint32_t id = 0; id < plan_.connections; ++id) start_connect(id);
+  const uint64_t ramp = static_cast<uint64_t>(config_.ramp.count());
+  for (uint32_t id = 0; id < plan_.connections; ++id) {
+    if (ramp != 0 && !open_loop_) {
+      // Closed-loop ramp: connection g of all N opens at start + ramp·g/N.
+      const uint64_t g = plan_.first_connection + id;
+      conns_[id].state = State::kBackoff;
+      timers_.arm(id, marks_.start_ns + ramp * g / config_.connections);
+    } else {
+      start_connect(id);
+    }
+  }
   return true;
 }
 
@@ -123,9 +144,12 @@ void Worker::loop() {
     // Every send prepared since the last wait is handed to the kernel by this call: stamp them now.
     stamp_sends(now_ns());
     uint64_t wait = kMaxWaitNs;
+    const uint64_t now = now_ns();
     if (marks_.stop_ns != 0) {
-      const uint64_t t = now_ns();
-      wait = std::min(wait, marks_.stop_ns > t ? marks_.stop_ns - t : 0);
+      wait = std::min(wait, marks_.stop_ns > now ? marks_.stop_ns - now : 0);
+    }
+    if (open_loop_ && !ready_.empty()) {
+      wait = std::min(wait, pacer_.next() > now ? pacer_.next() - now : 0);
     }
     __kernel_timespec ts{0, static_cast<long long>(std::max<uint64_t>(wait, 1000))};
     io_uring_cqe* cqe = nullptr;
@@ -168,6 +192,7 @@ void Worker::loop() {
     }
     timers_.expire(now_, [this](uint32_t id) { on_timer(id); });
     if (done(now_)) break;
+    if (open_loop_) dispatch_due();
   }
 }
 
@@ -179,6 +204,7 @@ bool Worker::done(uint64_t now) const {
 
 void Worker::finish() {
   result_.measured_end_ns = now_;
+  if (open_loop_) result_.backlog = count_backlog();
   // What was sent and neither answered nor failed is in flight: the last term of the identity.
   for (uint32_t id = 0; id < conns_.size(); ++id) {
     Connection& c = conns_[id];
@@ -235,21 +261,110 @@ void Worker::stamp_sends(uint64_t now) {
   roll_seconds(now);
   for (const uint32_t id : unstamped_) {
     Connection& c = conns_[id];
-    // Failed before it reached the kernel, or already stamped: nothing to count.
-    if (c.outstanding == 0 || pending(id, c.head).sent_ns != 0) continue;
     for (uint32_t k = 0; k < c.outstanding; ++k) {
       Pending& p = pending(id, c.head + k);
-      p.intended_ns = p.sent_ns = now;
+      if (p.sent_ns != 0) continue;  // stamped in an earlier round
+      p.sent_ns = now;
+      if (!open_loop_) p.intended_ns = now;  // closed loop: intended is the actual send
       Counters& counters = counters_for(p.measured);
       counters.sent++;
       counters.bytes_sent += requests_.size();
-      if (p.measured) {
-        if (SecondStats* s = second_at(now)) s->sent++;
+      if (!p.measured) continue;
+      SecondStats* s = second_at(now);
+      if (s != nullptr) s->sent++;
+      if (open_loop_) {
+        const uint64_t lag = now - p.intended_ns;
+        result_.send_lag.record(lag);
+        if (lag > kLateNs) {
+          ++result_.late;
+          if (s != nullptr) s->late++;
+        }
+        if (s != nullptr) s->lag_max = std::max(s->lag_max, lag);
       }
     }
-    timers_.arm(id, now + static_cast<uint64_t>(config_.timeout.count()));
+    // The deadline follows the oldest outstanding request.
+    if (c.outstanding != 0 && !timers_.armed(id)) {
+      timers_.arm(id, pending(id, c.head).sent_ns + static_cast<uint64_t>(config_.timeout.count()));
+    }
   }
   unstamped_.clear();
+}
+
+void Worker::mark_ready(uint32_t id) {
+  Connection& c = conns_[id];
+  if (c.ready || c.state != State::kOpen || c.send_busy || c.outstanding >= depth_) return;
+  c.ready = true;
+  ready_.push_back(id);
+}
+
+void Worker::dispatch_due() {
+  const uint64_t stop = marks_.stop_ns != 0 ? marks_.stop_ns : UINT64_MAX;
+  uint64_t due_left = 0;
+  while (pacer_.next() <= now_ && pacer_.next() < stop) {
+    if (ready_.empty()) {
+      // Every connection is busy: these requests wait, their latency already counting.
+      ++result_.busy_rounds;
+      due_left = 1;
+      break;
+    }
+    const uint32_t id = ready_.back();
+    ready_.pop_back();
+    Connection& c = conns_[id];
+    c.ready = false;
+    if (c.state != State::kOpen || c.send_busy || c.outstanding >= depth_) continue;
+    uint32_t n = 0;
+    while (c.outstanding + n < depth_ && pacer_.next() <= now_ && pacer_.next() < stop) {
+      const uint64_t intended = pacer_.next();
+      const bool measured = intended >= marks_.measure_start_ns;
+      const bool budgeted = plan_.limited && measured;
+      if (budgeted) {
+        if (budget_used_ >= plan_.requests) break;
+        ++budget_used_;
+      }
+      pending(id, c.head + c.outstanding + n) = Pending{intended, 0, measured, budgeted};
+      pacer_.advance();
+      ++n;
+    }
+    if (n == 0) {
+      mark_ready(id);
+      break;  // -n budget spent
+    }
+    const auto bytes = requests_.batch(n);
+    io_uring_sqe* sqe = ring_.sqe();
+    io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
+                       MSG_NOSIGNAL | MSG_WAITALL);
+    sqe->user_data = tag(Op::kSend, id, c.generation);
+    if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
+    if (skip_send_cqes_) {
+      sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    } else {
+      c.send_busy = true;  // the next send on this socket waits for this one's completion
+    }
+    c.outstanding += n;
+    unstamped_.push_back(id);
+    mark_ready(id);
+  }
+  if (due_left != 0) {
+    // How many are waiting: walk a copy of the schedule up to now (cold: only when starved).
+    Pacer probe = pacer_;
+    uint64_t waiting = 0;
+    while (probe.next() <= now_ && probe.next() < stop && waiting < 1'000'000) {
+      probe.advance();
+      ++waiting;
+    }
+    result_.max_backlog = std::max(result_.max_backlog, waiting);
+  }
+}
+
+uint64_t Worker::count_backlog() {
+  // Requests due in the measured window before the stop that were never sent.
+  const uint64_t end = marks_.stop_ns != 0 ? std::min(marks_.stop_ns, now_) : now_;
+  uint64_t n = 0;
+  while (pacer_.next() < end) {
+    if (pacer_.next() >= marks_.measure_start_ns) ++n;
+    pacer_.advance();
+  }
+  return n;
 }
 
 // Records the response the parser just completed. Returns false when the connection must close.
@@ -287,6 +402,14 @@ bool Worker::on_response(uint32_t id) {
   }
   if (c.outstanding == 0) {
     timers_.disarm(id);
+  } else if (pending(id, c.head).sent_ns != 0) {
+    const uint64_t deadline =
+        pending(id, c.head).sent_ns + static_cast<uint64_t>(config_.timeout.count());
+    if (timers_.deadline(id) != deadline) timers_.arm(id, deadline);
+  }
+  if (open_loop_) {
+    mark_ready(id);
+  } else if (c.outstanding == 0) {
     maybe_send(id);
   }
   return true;
@@ -368,9 +491,14 @@ void Worker::on_recv(uint32_t id, int res, uint32_t flags) {
 void Worker::on_send(uint32_t id, int res) {
   // Only failures arrive here when successful sends skip their CQE. MSG_WAITALL makes io_uring
   // retry short sends, so a short count is an error too.
-  if (res < 0 || static_cast<size_t>(res) < requests_.size() * conns_[id].outstanding) {
+  Connection& c = conns_[id];
+  const bool was_busy = c.send_busy;
+  c.send_busy = false;
+  if (res < 0 || (res == 0 && c.outstanding != 0)) {
     fail_and_reopen(id, ErrorClass::kWrite);
+    return;
   }
+  if (was_busy && open_loop_) mark_ready(id);
 }
 
 // ---- connections (cold paths) ----
@@ -416,7 +544,11 @@ void Worker::on_connect(uint32_t id, int res) {
   ++open_;
   counters_for(measuring()).connects++;
   arm_recv(id);
-  maybe_send(id);
+  if (open_loop_) {
+    mark_ready(id);
+  } else {
+    maybe_send(id);
+  }
 }
 
 void Worker::arm_recv(uint32_t id) {
@@ -448,6 +580,7 @@ void Worker::close_connection(uint32_t id) {
   }
   c.state = State::kIdle;
   c.recv_armed = false;
+  c.send_busy = false;
   c.generation = (c.generation + 1) & 0xffffff;
   c.head = 0;
   c.outstanding = 0;

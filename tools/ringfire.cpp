@@ -3,7 +3,10 @@
 #include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
+#include <cctype>
+#include <cmath>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -52,6 +55,8 @@ Examples:
   ringfire -c 100 -d 5s -p 10 http://127.0.0.1:5000/          # like autocannon -c 100 -d 5 -p 10
   ringfire -t 2 -c 1000 -d 60s --latency http://127.0.0.1:8080/ # like wrk -t2 -c1000 -d60s --latency
   ringfire -n 100000 -c 50 --json out.json http://localhost:8080/api
+  ringfire -R 20000 -c 200 -d 30s http://127.0.0.1:8080/     # open loop, like wrk2 -R 20000
+  ringfire -R 5000 --arrival poisson --ramp 10s -d 60s --hdr-out lat.hgrm http://127.0.0.1:8080/
   ringfire -m POST -H 'Content-Type: application/json' -b '{"a":1}' http://127.0.0.1:3000/items
 
 Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error.
@@ -77,6 +82,18 @@ int main(int argc, char** argv) {
                  "Measured duration: 500ms, 10s, 2m (default 10s; unlimited with -n alone)");
   app.add_option("-n,--requests", requests, "Stop after exactly this many responses");
   app.add_option("-p,--pipeline", pipeline, "Requests in flight per connection (default 1)");
+  std::string arrival_text = "constant", ramp_text;
+  app.add_option("-R,--rate", config.rate,
+                 "Open loop: requests/s in total, on a schedule fixed in advance; latency counts "
+                 "from each request's intended send time");
+  app.add_option("--arrival", arrival_text, "Open-loop arrivals: constant (default) or poisson");
+  app.add_option("--seed", config.seed, "Seed for --arrival poisson (default 1)");
+  app.add_option("--ramp", ramp_text,
+                 "Rise linearly from zero over this time: the rate (open loop) or the open "
+                 "connections (closed loop); excluded from the statistics");
+  app.add_flag("--include-ramp", config.include_ramp, "Measure the ramp too");
+  app.add_option("--hdr-out", config.hdr_out_path,
+                 "Write the latency percentile distribution in HdrHistogram's text format");
   app.add_option("-m,--method", config.method, "HTTP method (default GET)");
   app.add_option("-H,--header", config.headers, "Request header 'Name: value' (repeatable)");
   app.add_option("-b,--body", config.body, "Request body");
@@ -122,6 +139,17 @@ int main(int argc, char** argv) {
   }
   if (!warmup_text.empty() && !parse_duration(warmup_text, config.warmup)) {
     return usage_error("bad --warmup '" + warmup_text + "' (examples: 2s, 500ms)");
+  }
+  if (arrival_text == "poisson") {
+    config.arrival = Arrival::kPoisson;
+  } else if (arrival_text != "constant") {
+    return usage_error("bad --arrival '" + arrival_text + "' (constant or poisson)");
+  }
+  if (config.rate < 0 || !std::isfinite(config.rate) || config.rate > 1e9) {
+    return usage_error("--rate must be a positive number of requests per second");
+  }
+  if (!ramp_text.empty() && !parse_duration(ramp_text, config.ramp)) {
+    return usage_error("bad --ramp '" + ramp_text + "' (examples: 10s, 1m)");
   }
   if (!cpus_text.empty()) {
     if (!parse_cpu_list(cpus_text, config.cpus)) {
@@ -181,6 +209,11 @@ int main(int argc, char** argv) {
     if (!write_file(config.json_path, to_json(result).dump(2) + "\n", error)) {
       return runtime_error(error);
     }
+  }
+  if (!config.hdr_out_path.empty()) {
+    std::ostringstream hdr;
+    write_hdr_percentiles(result.latency, hdr);
+    if (!write_file(config.hdr_out_path, hdr.str(), error)) return runtime_error(error);
   }
   if (!config.timeseries_path.empty()) {
     std::ostringstream csv;

@@ -11,7 +11,8 @@ namespace ringfire {
 
 struct WorkerPlan {
   uint32_t index = 0;
-  int cpu = -1;  // pin target; -1: not pinned
+  uint32_t workers = 1;  // how many workers share the run
+  int cpu = -1;          // pin target; -1: not pinned
   uint32_t connections = 0;
   uint32_t first_connection = 0;  // global index of this worker's first connection
   bool limited = false;           // -n given: stop after `requests` responses

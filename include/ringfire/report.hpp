@@ -17,6 +17,9 @@ void print_text(const Result& result, std::ostream& out);
 nlohmann::json to_json(const Result& result);
 nlohmann::json histogram_json(const Histogram& h);
 void write_timeseries_csv(const Result& result, std::ostream& out);
+// HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
+// HdrHistogram's plotters read it.
+void write_hdr_percentiles(const Histogram& h, std::ostream& out);
 
 // Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a
 // report. Returns false with `error` set on failure.

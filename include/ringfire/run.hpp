@@ -20,6 +20,26 @@ struct SecondSummary {
   double wall = 0;  // wall-clock time at the start of this second (unix seconds)
 };
 
+// The schedule was kept when at least this fraction of the due requests went out and the p99 of
+// the send lag stayed under kScheduleLagLimitNs (a looser bound than "late": one shared core's
+// scheduling hiccup should be reported, not turn the run into a warning).
+inline constexpr double kScheduleKeptFraction = 0.99;
+inline constexpr uint64_t kScheduleLagLimitNs = 10'000'000;
+
+// Open loop only: how the schedule fared.
+struct ScheduleStats {
+  double requested_rate = 0;
+  double achieved_rate = 0;  // measured requests sent / measured seconds
+  uint64_t due = 0;          // requests whose intended time fell in the measured window
+  uint64_t late = 0;         // sent > 1 ms after their intended time
+  uint64_t backlog = 0;      // due but never sent (the run ended first)
+  uint64_t busy_rounds = 0;  // dispatch rounds that found every connection busy
+  uint64_t max_backlog = 0;  // most requests waiting for a connection at once (per worker)
+  Histogram send_lag;        // actual − intended send time
+  bool kept = true;
+  std::string reason;  // why not, when known
+};
+
 struct Result {
   RunConfig config;
   uint32_t workers = 0;
@@ -29,6 +49,7 @@ struct Result {
   Histogram latency;
   Histogram service;
   std::vector<SecondSummary> seconds;
+  ScheduleStats schedule;
   double measured_seconds = 0;  // wall time of the measured window (from the end of warm-up)
   double start_wall = 0;        // unix seconds at the end of warm-up
   bool interrupted = false;     // stopped by SIGINT/SIGTERM

@@ -55,6 +55,8 @@ struct SecondStats {
   uint64_t connect_errors = 0;
   uint64_t bytes_received = 0;
   uint64_t open_connections = 0;  // at the end of the second (summed over workers)
+  uint64_t late = 0;              // open loop: sent more than 1 ms after the intended time
+  uint64_t lag_max = 0;           // open loop: largest send lag (ns); max over workers
   // Latency of the responses completed in this second, as the non-empty buckets of a Histogram
   // (index, count): sparse, so a long run stays small, and exact when workers are merged.
   std::vector<std::pair<uint32_t, uint64_t>> latency;

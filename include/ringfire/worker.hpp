@@ -13,6 +13,7 @@
 #include "ringfire/config.hpp"
 #include "ringfire/histogram.hpp"
 #include "ringfire/http_parser.hpp"
+#include "ringfire/pacer.hpp"
 #include "ringfire/plan.hpp"
 #include "ringfire/request.hpp"
 #include "ringfire/ring.hpp"
@@ -36,11 +37,20 @@ struct WorkerResult {
   Histogram service;                 // from the actual send
   std::vector<SecondStats> seconds;  // index 0 = first measured second
   uint64_t measured_end_ns = 0;      // when this worker stopped
-  uint64_t wakeups = 0;              // io_uring_enter calls that returned completions
+  // Open loop: how well the schedule was kept (measured requests only).
+  Histogram send_lag;        // actual send − intended send
+  uint64_t late = 0;         // sent more than kLateNs after their intended time
+  uint64_t backlog = 0;      // due before the stop but never sent
+  uint64_t busy_rounds = 0;  // rounds in which requests were due and every connection was busy
+  uint64_t max_backlog = 0;  // most requests waiting for a connection at once
+  uint64_t wakeups = 0;      // io_uring_enter calls that returned completions
   uint64_t cqes = 0;
   RingFeatures features;
   std::string error;  // setup failure (ring, buffers); empty when the worker ran
 };
+
+// An open-loop request sent later than this after its intended time counts as late.
+inline constexpr uint64_t kLateNs = 1'000'000;
 
 class Worker {
  public:
@@ -76,6 +86,8 @@ class Worker {
     uint32_t head = 0;         // index of the oldest Pending in this connection's slice
     uint32_t outstanding = 0;  // Pending entries in use
     uint32_t responses = 0;    // responses on this connection since it opened
+    bool send_busy = false;    // open loop, pipelined: a send is in the kernel (keeps order)
+    bool ready = false;        // listed in ready_
     ResponseParser parser;
   };
 
@@ -97,8 +109,12 @@ class Worker {
   void schedule_reconnect(uint32_t id);
   void count_connect_error();
 
-  // Request flow.
+  // Request flow: closed loop sends a batch when a connection is free; open loop dispatches the
+  // requests that are due to whichever connections have room.
   void maybe_send(uint32_t id);
+  void dispatch_due();
+  void mark_ready(uint32_t id);
+  uint64_t count_backlog();
   void stamp_sends(uint64_t now);
   bool on_response(uint32_t id);
   void fail_outstanding(uint32_t id, ErrorClass why);
@@ -118,6 +134,9 @@ class Worker {
 
   Ring ring_;
   BufferRing buffers_;
+  const bool open_loop_;
+  Pacer pacer_;
+  std::vector<uint32_t> ready_;  // open loop: connections with room for another request
   bool fixed_files_ = false;
   bool multishot_ = false;
   bool skip_send_cqes_ = false;
