@@ -16,7 +16,3 @@ echo "== sanitizer build (clang++, ASan+UBSan, libFuzzer)"
 scripts/build.sh sanitize
 (cd build/sanitize && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure --timeout 600)
 
-if command -v python3 >/dev/null && [ -f scripts/test_sysmon.py ]; then
-  echo "== scripts"
-  python3 scripts/test_sysmon.py
-fi

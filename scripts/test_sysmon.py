@@ -134,11 +134,27 @@ def test_tree_cpu_counts_a_reaped_grandchild():
     print(f"  reaped:   sysmon {reported:.3f} s, /proc {truth:.3f} s")
 
 
+def wait_for_handlers(pid, sig, limit=10.0):
+    # A loaded machine can take longer than any fixed sleep to start python: wait until the
+    # process has installed its handler (SigCgt in /proc/PID/status) before signalling it.
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                for line in f:
+                    if line.startswith("SigCgt:") and int(line.split()[1], 16) >> (sig - 1) & 1:
+                        return
+        except FileNotFoundError:
+            return
+        time.sleep(0.02)
+
+
 def test_sigterm_and_sigint_stop_at_once_and_write_the_partial_interval():
     for sig in (signal.SIGTERM, signal.SIGINT):
         with tempfile.TemporaryDirectory() as tmp:
             out = os.path.join(tmp, "out.jsonl")
             mon = subprocess.Popen([SYSMON, "--interval", "10", "--out", out])
+            wait_for_handlers(mon.pid, sig)
             time.sleep(0.6)
             sent = time.monotonic()
             mon.send_signal(sig)

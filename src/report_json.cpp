@@ -93,6 +93,7 @@ json to_json(const Result& r) {
         {"connections", s.stats.open_connections},
         {"late", s.stats.late},
         {"send_lag_max_us", static_cast<double>(s.stats.lag_max) / 1e3},
+        {"client", i < r.client.size() ? to_json(r.client[i]) : json(nullptr)},
         {"latency_us",
          {{"p50", static_cast<double>(s.p50) / 1e3},
           {"p90", static_cast<double>(s.p90) / 1e3},
@@ -133,6 +134,7 @@ json to_json(const Result& r) {
       {"service_ns", histogram_json(r.service)},
       {"warmup", counters_json(r.warmup)},
       {"schedule", schedule_json(r)},
+      {"verdict", to_json(r.verdict)},
       {"timeseries", timeseries},
   };
 }

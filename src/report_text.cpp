@@ -118,6 +118,8 @@ void print_text(const Result& r, std::ostream& out) {
                format_duration(s.send_lag.max()).c_str(), s.late);
     if (!s.kept) out << "  WARNING     schedule not kept: " << s.reason << '\n';
   }
+  out << "\n  Client      " << r.verdict.summary << '\n';
+  for (const std::string& flag : r.verdict.flags) out << "  NOTE        " << flag << '\n';
   if (r.warmup.sent != 0) {
     out << fmt("  Warm-up     %" PRIu64 " sent, %" PRIu64 " completed (excluded above)\n",
                r.warmup.sent, r.warmup.completed);

@@ -1,6 +1,10 @@
 #include "ringfire/run.hpp"
 
 #include <signal.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <memory>
 #include <thread>
@@ -70,6 +74,43 @@ void judge_schedule(Result& result) {
   }
 }
 
+void sleep_until(uint64_t t) {
+  timespec ts{static_cast<time_t>(t / 1'000'000'000), static_cast<long>(t % 1'000'000'000)};
+  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, nullptr) == EINTR) {
+  }
+}
+
+// The main thread's job while the workers run: one machine sample per measured second (it is not
+// pinned to a worker's CPU), and a last one when every worker has finished but before their
+// threads exit. The deltas line up with the per-second series of the workers.
+void watch(const RunConfig& config, const RunMarks& marks,
+           const std::vector<std::unique_ptr<Worker>>& workers,
+           const std::atomic<uint32_t>& finished, Result& result) {
+  const auto all_done = [&] { return finished.load(std::memory_order_acquire) == workers.size(); };
+  std::vector<pid_t> tids;
+  for (const auto& w : workers) {
+    while (w->tid() == 0 && !all_done()) usleep(100);
+    tids.push_back(w->tid());
+  }
+  Sampler sampler(config.endpoint.addr, tids);
+  // Wait for the measured window, then sample at each second boundary of it.
+  while (!all_done() && now_ns() < marks.measure_start_ns) {
+    sleep_until(std::min(marks.measure_start_ns, now_ns() + 10'000'000));
+  }
+  if (all_done()) return;
+  Sample previous = sampler.take();
+  Sample current;
+  uint64_t next = marks.measure_start_ns + 1'000'000'000;
+  while (true) {
+    while (!all_done() && now_ns() < next) sleep_until(std::min(next, now_ns() + 10'000'000));
+    sampler.take(current);
+    result.client.push_back(Sampler::diff(previous, current));
+    std::swap(previous, current);
+    if (all_done()) break;
+    next += 1'000'000'000;
+  }
+}
+
 }  // namespace
 
 Result run(const RunConfig& config, std::atomic<bool>& stop) {
@@ -87,6 +128,10 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
                       ? marks.measure_start_ns + static_cast<uint64_t>(config.duration.count())
                       : 0;
   marks.stop = &stop;
+  std::atomic<uint32_t> finished{0};
+  std::atomic<bool> release{false};
+  marks.finished = &finished;
+  marks.release = &release;
   const double wall_at_start = wall_seconds();
   result.start_wall =
       wall_at_start + static_cast<double>(marks.measure_start_ns - marks.start_ns) * 1e-9;
@@ -103,6 +148,8 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  watch(config, marks, workers, finished, result);
+  release.store(true, std::memory_order_release);
   for (std::thread& t : threads) t.join();
 
   uint64_t end_ns = marks.measure_start_ns;
@@ -128,6 +175,8 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   result.interrupted = stop.load();
   merge_seconds(result, workers);
   judge_schedule(result);
+  result.verdict =
+      judge(result.client, static_cast<int>(result.workers), result.requests_per_second());
   return result;
 }
 

@@ -93,9 +93,14 @@ void Worker::run() {
   }
   // The default 50 us timer slack would blur every open-loop wake-up; ask for the exact time.
   prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
-  if (!setup()) return;
-  loop();
-  finish();
+  if (setup()) {
+    loop();
+    finish();
+  }
+  if (marks_.finished != nullptr) {
+    marks_.finished->fetch_add(1, std::memory_order_acq_rel);
+    while (!marks_.release->load(std::memory_order_acquire)) usleep(1000);
+  }
 }
 
 bool Worker::setup() {

@@ -11,6 +11,8 @@
 #include "ringfire/histogram.hpp"
 #include "ringfire/ring.hpp"
 #include "ringfire/stats.hpp"
+#include "ringfire/sysmon.hpp"
+#include "ringfire/verdict.hpp"
 
 namespace ringfire {
 
@@ -50,6 +52,8 @@ struct Result {
   Histogram service;
   std::vector<SecondSummary> seconds;
   ScheduleStats schedule;
+  std::vector<Delta> client;    // machine samples, one per measured second (the last may be short)
+  Verdict verdict;              // is the client the bottleneck? judged from `client`
   double measured_seconds = 0;  // wall time of the measured window (from the end of warm-up)
   double start_wall = 0;        // unix seconds at the end of warm-up
   bool interrupted = false;     // stopped by SIGINT/SIGTERM

@@ -28,6 +28,10 @@ struct RunMarks {
   uint64_t measure_start_ns = 0;  // end of warm-up: requests intended from here are measured
   uint64_t stop_ns = 0;           // 0: no time limit
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM or the run
+  // A finished worker counts itself here, then keeps its thread alive until `release`: the
+  // sampler's last reading of a thread's CPU needs the thread to still exist.
+  std::atomic<uint32_t>* finished = nullptr;
+  const std::atomic<bool>* release = nullptr;
 };
 
 struct WorkerResult {
@@ -150,7 +154,6 @@ class Worker {
 
   // Per-second series: the current second's latency, folded into result_.seconds on rollover.
   Histogram second_latency_;
-  uint64_t current_second_ = 0;
 
   WorkerResult result_;
   std::atomic<pid_t> tid_{0};
