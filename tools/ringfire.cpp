@@ -17,6 +17,7 @@
 #include "ringfire/report.hpp"
 #include "ringfire/run.hpp"
 #include "ringfire/url.hpp"
+#include "self_check.hpp"
 
 namespace {
 
@@ -49,6 +50,16 @@ void raise_fd_limit() {
   }
 }
 
+void signal_setup() {
+  raise_fd_limit();
+  struct sigaction sa {};
+  sa.sa_handler = on_signal;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGINT, &sa, nullptr);
+  sigaction(SIGTERM, &sa, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+}
+
 const char* kExamples = R"(
 Examples:
   ringfire -c 100 -d 10s http://127.0.0.1:8080/
@@ -57,6 +68,7 @@ Examples:
   ringfire -n 100000 -c 50 --json out.json http://localhost:8080/api
   ringfire -R 20000 -c 200 -d 30s http://127.0.0.1:8080/     # open loop, like wrk2 -R 20000
   ringfire -R 5000 --arrival poisson --ramp 10s -d 60s --hdr-out lat.hgrm http://127.0.0.1:8080/
+  ringfire --self-check                                         # ringfire's ceiling on this box
   ringfire -m POST -H 'Content-Type: application/json' -b '{"a":1}' http://127.0.0.1:3000/items
 
 Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error.
@@ -73,7 +85,10 @@ int main(int argc, char** argv) {
   RunConfig config;
   std::string url_text, duration_text, warmup_text, timeout_text = "2s", cpus_text, body_file;
   uint64_t connections = config.connections, threads = 0, pipeline = 1, requests = 0;
-  app.add_option("url", url_text, "Target URL: http://host[:port]/path?query")->required();
+  bool self_check_flag = false;
+  app.add_option("url", url_text, "Target URL: http://host[:port]/path?query");
+  app.add_flag("--self-check", self_check_flag,
+               "Measure ringfire's own ceiling on this machine against the bundled server");
   app.add_option("-c,--connections", connections, "Connections to keep open (default 10)");
   app.add_option("-t,--threads", threads,
                  "Worker threads, one ring each (default: the CPUs ringfire may run on, at most "
@@ -103,6 +118,14 @@ int main(int argc, char** argv) {
   app.add_option("--cpus", cpus_text, "CPUs to pin workers to, e.g. 0,2-3");
   app.add_option("--json", config.json_path, "Write the full result as JSON to this file");
   app.add_option("--timeseries", config.timeseries_path, "Write the per-second series as CSV");
+  std::string wait_max_text = "200us";
+  app.add_option("--wait-batch", config.wait_batch,
+                 "Wait for up to this many completions per wake-up under load (default 32; 1: "
+                 "wake for each)");
+  app.add_option("--wait-max", wait_max_text,
+                 "Longest a batched wait may delay a completion (default 200us)");
+  app.add_flag("--sqpoll", config.sqpoll,
+               "A kernel thread polls each ring's submissions (fewer syscalls, costs CPU)");
   app.add_flag("--latency", config.latency_table, "Print the full latency percentile table");
   app.add_flag("-q,--quiet", config.quiet, "Print nothing on success (use with --json)");
 
@@ -117,7 +140,10 @@ int main(int argc, char** argv) {
   }
 
   UrlError url_error;
-  if (!parse_url(url_text, config.url, url_error)) return usage_error(url_error.message);
+  if (url_text.empty() && !self_check_flag) return usage_error("a URL is required (see --help)");
+  if (!self_check_flag && !parse_url(url_text, config.url, url_error)) {
+    return usage_error(url_error.message);
+  }
   if (connections == 0 || connections > 1'000'000) {
     return usage_error("--connections must be between 1 and 1000000");
   }
@@ -139,6 +165,13 @@ int main(int argc, char** argv) {
   }
   if (!warmup_text.empty() && !parse_duration(warmup_text, config.warmup)) {
     return usage_error("bad --warmup '" + warmup_text + "' (examples: 2s, 500ms)");
+  }
+  if (!parse_duration(wait_max_text, config.wait_max) ||
+      config.wait_max > std::chrono::milliseconds(1)) {
+    return usage_error("bad --wait-max '" + wait_max_text + "' (at most 1ms, e.g. 100us)");
+  }
+  if (config.wait_batch == 0 || config.wait_batch > 1024) {
+    return usage_error("--wait-batch must be between 1 and 1024");
   }
   if (arrival_text == "poisson") {
     config.arrival = Arrival::kPoisson;
@@ -182,6 +215,12 @@ int main(int argc, char** argv) {
   }
   if (config.method.empty()) return usage_error("--method is empty");
 
+  if (self_check_flag) {
+    if (duration_text.empty()) config.duration = std::chrono::seconds(5);
+    signal_setup();
+    return self_check(config, app.count("-c") != 0, g_stop);
+  }
+
   // Resolve once; use the first address that accepts a connection (localhost may be ::1 first).
   std::vector<Endpoint> endpoints;
   std::string error;
@@ -194,13 +233,7 @@ int main(int argc, char** argv) {
   if (reachable < 0) return runtime_error(error);
   config.endpoint = endpoints[static_cast<size_t>(reachable)];
 
-  raise_fd_limit();
-  struct sigaction sa {};
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGINT, &sa, nullptr);
-  sigaction(SIGTERM, &sa, nullptr);
-  signal(SIGPIPE, SIG_IGN);
+  signal_setup();
 
   const Result result = run(config, g_stop);
   if (!result.error.empty()) return runtime_error(result.error);

@@ -34,6 +34,12 @@ struct RunConfig {
   Nanos ramp{0};
   bool include_ramp = false;
 
+  // Completion batching (see Worker::loop): wait for up to `wait_batch` completions, at most
+  // `wait_max` long. wait_batch 1 wakes for every completion.
+  uint32_t wait_batch = 32;
+  Nanos wait_max{std::chrono::microseconds(200)};
+  bool sqpoll = false;  // a kernel thread polls the submission queue (costs a core)
+
   std::string method = "GET";
   std::vector<std::string> headers;  // "Name: value", as given
   std::string body;

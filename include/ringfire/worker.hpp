@@ -151,6 +151,7 @@ class Worker {
   uint64_t now_ = 0;
   uint64_t budget_used_ = 0;  // -n: measured requests sent and not failed
   uint64_t open_ = 0;         // connections in State::kOpen
+  uint64_t inflight_ = 0;     // requests prepared or sent, not yet answered or failed
 
   // Per-second series: the current second's latency, folded into result_.seconds on rollover.
   Histogram second_latency_;

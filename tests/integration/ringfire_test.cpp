@@ -193,6 +193,16 @@ TEST(Ringfire, InterruptStillWritesTheFullReport) {
   std::remove(json_path.c_str());
 }
 
+TEST(Ringfire, SelfCheckReportsTheCeilingAndTheServersCount) {
+  const RingfireRun run = run_ringfire({"--self-check", "-d", "1s", "-c", "16"});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  EXPECT_NE(run.exit.out.find("ceiling:"), std::string::npos) << run.exit.out;
+  EXPECT_NE(run.exit.out.find("server counted"), std::string::npos);
+  ASSERT_TRUE(run.result.is_object());
+  EXPECT_GT(u(run.result.at("totals"), "completed"), 0u);
+  expect_accounting(run.result);
+}
+
 TEST(Nginx, CompletedEqualsAccessLogLines) {
   NginxServer nginx;
   if (!nginx.ok()) GTEST_SKIP() << nginx.skip_reason();

@@ -1,0 +1,43 @@
+// Cost of choosing the bytes of a (pipelined) request on the hot path: a span into a buffer
+// rendered once before the run. It should be a couple of nanoseconds: that is the point of
+// rendering requests ahead of time. Rendering itself is measured too, to show what that saves.
+#include <benchmark/benchmark.h>
+
+#include <cstdint>
+
+#include "ringfire/config.hpp"
+#include "ringfire/request.hpp"
+
+namespace {
+
+ringfire::RunConfig config_with_pipeline(uint32_t depth) {
+  ringfire::RunConfig config;
+  config.url.target = "/";
+  config.url.host_header = "127.0.0.1:8080";
+  config.pipeline = depth;
+  return config;
+}
+
+// batch(n) for n cycling over 1..depth, as a pipelined connection refills what has completed.
+void BM_RequestBatch(benchmark::State& state) {
+  const ringfire::RequestBytes bytes(config_with_pipeline(static_cast<uint32_t>(state.range(0))));
+  uint32_t n = 1;
+  for (auto _ : state) {
+    auto span = bytes.batch(n);
+    benchmark::DoNotOptimize(span.data());
+    benchmark::DoNotOptimize(span.size());
+    n = n == bytes.depth() ? 1 : n + 1;
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RequestBatch)->Arg(1)->Arg(10)->Arg(64);
+
+// What the hot path avoids: rendering a request (done once per run, never per request).
+void BM_RenderRequest(benchmark::State& state) {
+  const ringfire::RunConfig config = config_with_pipeline(1);
+  for (auto _ : state) benchmark::DoNotOptimize(ringfire::render_request(config).size());
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RenderRequest);
+
+}  // namespace

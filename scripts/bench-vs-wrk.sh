@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# ringfire against wrk, side by side, on this machine: client CPU per request (the kernel's own
+# accounting), requests/s, syscalls per request, and each side's CPU share.
+#   scripts/bench-vs-wrk.sh [--quick] [--out DIR]
+# --quick: 1 run of 3 s per cell (under 2 minutes); default: 5 runs of 10 s (about 15 minutes).
+# Servers: nginx and ringfire-target, both pinned to CPU 0. Clients: pinned to CPU 1, one thread.
+# Each case runs wrk and ringfire alternately (A B A B ...), so slow drift hits both alike.
+# RINGFIRE_BUILD_DIR=DIR uses binaries already built there instead of building build/release.
+# All traffic goes to 127.0.0.1; every process started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+quick=0
+out=out/bench
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) quick=1 ;;
+    --out)
+      out=${2:?--out needs a directory}
+      shift
+      ;;
+    -h | --help)
+      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      exit 0
+      ;;
+    *)
+      echo "bench-vs-wrk: unknown argument '$1' (try --help)" >&2
+      exit 2
+      ;;
+  esac
+  shift
+done
+
+if [ "$(nproc)" -lt 2 ]; then
+  echo "bench-vs-wrk: needs 2 CPUs (server on CPU 0, client on CPU 1)" >&2
+  exit 1
+fi
+
+if [ -n "${RINGFIRE_BUILD_DIR:-}" ]; then
+  bin=$RINGFIRE_BUILD_DIR
+else
+  scripts/deps.sh
+  scripts/build.sh release >/dev/null
+  bin=build/release
+fi
+for b in ringfire ringfire-target; do
+  [ -x "$bin/$b" ] || { echo "bench-vs-wrk: $bin/$b is missing" >&2; exit 1; }
+done
+for tool in wrk nginx taskset strace python3; do
+  command -v "$tool" >/dev/null || { echo "bench-vs-wrk: '$tool' not found (scripts/deps.sh)" >&2; exit 1; }
+done
+
+# 1,000 connections need 1,000+ descriptors in the client (and the server).
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+if [ "$quick" = 1 ]; then
+  duration=3 repeats=1 syscall_duration=2
+else
+  duration=10 repeats=5 syscall_duration=3
+fi
+# Safety bound for the servers: the whole run plus margin (3 cases x 2 servers + latency case).
+server_limit=$(((duration + 2) * repeats * 2 * 7 + syscall_duration * 40 + 300))
+
+workdir=$(mktemp -d)
+chmod 755 "$workdir" # nginx workers run as an unprivileged user and must reach their temp dirs
+nginx_pid=""
+target_pid=""
+cleanup() {
+  for pid in $nginx_pid $target_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $nginx_pid $target_pid; do wait "$pid" 2>/dev/null || true; done
+  rm -rf "$workdir"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# nginx: the config every ringfire script uses, with the access log off — writing one log line
+# per request would make nginx, not the clients, the thing being measured.
+nginx_port=$(free_port)
+mkdir -p "$workdir/nginx"
+scripts/nginx-conf.sh "$workdir/nginx" "$nginx_port" |
+  sed 's|^\( *\)access_log .*;|\1access_log off;|' >"$workdir/nginx/nginx.conf"
+taskset -c 0 nginx -c "$workdir/nginx/nginx.conf" -p "$workdir/nginx" \
+  -e "$workdir/nginx/error.log" &
+nginx_pid=$!
+for _ in $(seq 100); do
+  (exec 3<>/dev/tcp/127.0.0.1/"$nginx_port") 2>/dev/null && break
+  sleep 0.05
+done
+(exec 3<>/dev/tcp/127.0.0.1/"$nginx_port") 2>/dev/null ||
+  { echo "bench-vs-wrk: nginx did not start:" >&2; cat "$workdir/nginx/error.log" >&2; exit 1; }
+
+"$bin/ringfire-target" --port 0 --cpus 0 --duration "${server_limit}s" --quiet \
+  >"$workdir/target.out" &
+target_pid=$!
+for _ in $(seq 100); do
+  grep -q '^listening on' "$workdir/target.out" 2>/dev/null && break
+  sleep 0.05
+done
+target_addr=$(sed -n 's/^listening on //p' "$workdir/target.out")
+[ -n "$target_addr" ] || { echo "bench-vs-wrk: ringfire-target did not start" >&2; exit 1; }
+
+version=$("$bin/ringfire" --version 2>/dev/null | head -1 || echo unknown)
+rev=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
+git diff --quiet HEAD -- src include 2>/dev/null || rev="$rev+dirty"
+
+mkdir -p "$out"
+echo "servers: nginx on 127.0.0.1:$nginx_port, ringfire-target on $target_addr (CPU 0);" \
+  "clients on CPU 1; $repeats x ${duration}s per cell" >&2
+python3 scripts/bench_lib.py \
+  --ringfire "$bin/ringfire" --pipeline-lua scripts/wrk-pipeline.lua \
+  --server "nginx=$nginx_pid=http://127.0.0.1:$nginx_port/" \
+  --server "target=$target_pid=http://$target_addr/" \
+  --latency-server target --client-cpu 1 \
+  --duration "$duration" --repeats "$repeats" --syscall-duration "$syscall_duration" \
+  --ringfire-version "$version ($rev)" --out "$out"
+echo >&2
+echo "bench-vs-wrk: wrote $out/bench-vs-wrk.json and $out/bench-vs-wrk.md" >&2
