@@ -88,22 +88,23 @@ class ResponseParser {
   ParseError error() const { return error_; }
 
  private:
-  // The state machine lives in src/http_parser.cpp; these are its few integers. There is one parser
-  // per connection, so it is kept within one cache line.
-  const char* parse_lines(const char* p, const char* end);
-  const char* run_lines(const char* p, const char* lim);
-  const char* status_line_fast(const char* p, const char* lim);
-  const char* header_lines_bulk(const char* p, const char* lim);
-  const char* header_line_fast(const char* p, const char* lim);
-  const char* parse_chunked(const char* p, const char* end);
+  // The parts live in src/http_parser*.cpp, each file one job; `floor` is the start of the input
+  // given to feed(), the lowest address the 16-byte scans may read.
+  // http_parser.cpp: feed(), finish() and bodies framed by length or close.
   void begin_response();
+  void complete() { state_ = 0; }
+  // http_parser_lines.cpp: the head, with whole lines taken at once while they are in the buffer.
+  const char* parse_lines(const char* p, const char* end, const char* floor);
   void end_of_head();
-  void complete();
-  bool common_value(uint8_t header, const char* v, const char* e);
+  // http_parser_slow.cpp: the byte-at-a-time state machine, for everything else.
+  const char* lines_slow(const char* p, const char* lim);
   void value_begin(uint8_t header);
   bool value_byte(unsigned char c);
   bool value_end();
   void list_element_end();
+  // http_parser_chunked.cpp: chunked bodies.
+  const char* parse_chunked(const char* p, const char* end, const char* floor);
+  void begin_chunk_size();
   void end_of_chunk_size();
   bool fail(ParseError e) {
     error_ = e;
@@ -114,17 +115,19 @@ class ResponseParser {
     return p;
   }
 
+  // The state: a few integers. There is one parser per connection, so it is kept within one
+  // cache line.
   ParserLimits limits_;
   ResponseInfo info_{};
   ParseError error_ = ParseError::kNone;
   bool head_ = false;        // set_head_request()
-  uint8_t state_ = 0;        // State in src/http_parser.cpp; 0 = between responses
+  uint8_t state_ = 0;        // State in src/http_parser_internal.hpp; 0 = between responses
   uint8_t header_ = 0;       // name: candidate interesting headers (bits); value: which one
   uint8_t phase_ = 0;        // where inside a header value (before / in / after a list element)
   uint8_t keyword_ = 0;      // keyword the current list element may still match (0: none)
   uint8_t keyword_pos_ = 0;  // bytes of that keyword matched so far
   uint8_t digits_ = 0;       // hex digits of the chunk size so far
-  uint16_t flags_ = 0;       // what the headers said (Flag in src/http_parser.cpp)
+  uint16_t flags_ = 0;       // what the headers said (Flag in src/http_parser_internal.hpp)
   uint16_t pos_ = 0;         // position in the status line / header name / chunk-size line
   uint32_t budget_ = 0;      // head (or trailer) bytes still allowed
   uint64_t remaining_ = 0;   // body or chunk bytes still to skip

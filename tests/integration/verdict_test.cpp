@@ -49,8 +49,10 @@ TEST(Verdict, ClientSharingItsCpuWithABusyLoopIsClientBound) {
   TargetServer server({"--cpus", "0"});
   ASSERT_TRUE(server.ok());
   // A busy loop on CPU 1, bounded in time, competing with ringfire's only worker.
-  auto hog = Subprocess::start({"/usr/bin/timeout", "20", "/usr/bin/taskset", "-c", "1", "/bin/sh",
-                                "-c", "while :; do :; done"});
+  // The loop bounds itself (bash's SECONDS) and is the process itself, not a child of a wrapper,
+  // so killing it leaves nothing behind.
+  auto hog = Subprocess::start({"/usr/bin/nice", "-n", "-15", "/usr/bin/taskset", "-c", "1",
+                                "/bin/bash", "-c", "while [ $SECONDS -lt 20 ]; do :; done"});
   ASSERT_TRUE(hog);
   const RingfireRun run =
       run_ringfire({"-t", "1", "--cpus", "1", "-c", "16", "-d", "3s", server.url()});

@@ -231,6 +231,9 @@ std::vector<Case> cases() {
   ok("connection_close_wins",
      "HTTP/1.0 200 OK\r\nConnection: keep-alive\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
      {{200, false, 0}});
+  ok("connection_list_with_tabs",
+     "HTTP/1.1 200 OK\r\nConnection: keep-alive\t,\tclose\t\r\nContent-Length: 1\r\n\r\n!",
+     {{200, false, 1}});
   ok("connection_not_quite_close",
      "HTTP/1.1 200 OK\r\nConnection: closed, keep-alivex, clos\r\nContent-Length: 0\r\n\r\n",
      {{200, true, 0}});
@@ -370,7 +373,7 @@ std::vector<Case> cases() {
                128});
   for (const char* value :
        {"abc", "", "  ", "-1", "+5", "5 5", "5,5", "0x10", "4611686018427387905",
-        "18446744073709551616", "99999999999999999999999999"}) {
+        "18446744073709551616", "99999999999999999999999999", "1\t4", "1\t\t4 "}) {
     bad("bad_length_" + std::to_string(t.size()),
         std::string("HTTP/1.1 200 OK\r\nContent-Length: ") + value + "\r\n\r\n",
         ParseError::kBadContentLength);

@@ -1,0 +1,352 @@
+// The head of a response (and the trailers of a chunked one): its byte budget, the fast path over
+// whole lines, and what the end of the head means for the body.
+//
+// The fast path: one pass from the status line to the empty line over whole lines, with what the
+// headers say kept in registers and stored once at the end. Lines are found 64 bytes at a time
+// where the buffer allows (windowed_header_lines), else 16 bytes at a time.
+//
+// It takes only lines that are complete before lim and that the slow path would accept with the
+// same result: a name of bytes other than controls, space and ':'; a value of bytes other than
+// controls but HT; CRLF or LF; and, for the three headers that decide framing, a common value
+// ("13", "keep-alive", "close", "chunked"). At anything else it stops at the start of that line
+// and the slow path (http_parser_slow.cpp) goes on from there, so errors are found by one piece of
+// code, at the byte where they are, whatever the split of the input.
+#include <cstddef>
+#include <cstring>
+
+#include "http_parser_internal.hpp"
+#include "http_scan.hpp"
+#include "ringfire/http_parser.hpp"
+
+namespace ringfire {
+
+using namespace parser;  // the parser's own vocabulary
+
+namespace {
+
+using scan::short_word_is;
+using scan::word_is;
+
+// The end of a line from its first control byte e (found by scanning w): the first control byte
+// other than HT, which HT-free lines (most) have at e already. Returns nullptr if there is none
+// before lim.
+inline const char* skip_tabs(const char* e, const scan::Window& w) {
+  if (*e != '\t') return e;
+  e = w.line_stop(e + 1);  // HT is allowed in values and reason phrases
+  return e == w.lim() ? nullptr : e;
+}
+
+// The byte after the LF of a line whose first control byte other than HT is at e, or nullptr when
+// the line does not end there with LF or CRLF, or its LF is not before lim yet.
+inline const char* after_line_end(const char* e, const scan::Window& w) {
+  if (*e == '\r') return w.lim() - e >= 2 && e[1] == '\n' ? e + 2 : nullptr;
+  return *e == '\n' ? e + 1 : nullptr;
+}
+
+inline uint16_t load_pair(const char* p) {
+  uint16_t w;
+  std::memcpy(&w, p, sizeof w);
+  return w;
+}
+
+struct StatusLine {
+  const char* next = nullptr;  // nullptr: not taken
+  uint8_t http_minor = 0;
+  uint16_t status = 0;
+};
+
+// "HTTP/1.x NNN[ reason]" and its line end, all before lim.
+inline StatusLine status_line(const char* p, const scan::Window& w) {
+  if (w.lim() - p < 13) return {};
+  // One word compare for the version: it is "HTTP/1.1" or differs from it in the last digit only.
+  const uint64_t http11 = scan::load_word("HTTP/1.1");
+  const uint64_t diff = scan::load_word(p) ^ http11;
+  if (diff != 0 && diff != (http11 ^ scan::load_word("HTTP/1.0"))) return {};
+  const auto digit = [](char ch) { return static_cast<unsigned>(ch - '0'); };
+  if (p[8] != ' ' || digit(p[9]) - 1 > 8 || digit(p[10]) > 9 || digit(p[11]) > 9) return {};
+  if (p[12] != ' ' && p[12] != '\r' && p[12] != '\n') return {};
+  const StatusLine taken{
+      nullptr, static_cast<uint8_t>(diff == 0),
+      static_cast<uint16_t>(digit(p[9]) * 100 + digit(p[10]) * 10 + digit(p[11]))};
+  if (w.lim() - p >= 12 + 17) {
+    // Room for 16 bytes of reason phrase and the byte after them: no bounds checks. The usual
+    // short reason and CRLF are taken here.
+    const uint32_t controls = scan::control_bits_16(p + 12);
+    const char* e = p + 12 + static_cast<unsigned>(__builtin_ctz(controls | 0x10000));
+    if (controls != 0 && load_pair(e) == load_pair("\r\n"))
+      return {e + 2, taken.http_minor, taken.status};
+  }
+  const char* e = w.first_control(p + 12);
+  if (e == nullptr || (e = skip_tabs(e, w)) == nullptr) return {};
+  return {after_line_end(e, w), taken.http_minor, taken.status};
+}
+
+// Name sizes of the headers that decide framing, as bits: other names are passed over after one
+// test. Zero for trailers, where no name matters.
+constexpr uint32_t kFramingNameSizes = 1u << 10 | 1u << 14 | 1u << 17;
+
+// Which header that decides framing a whole name is (0: none). Names are free of control bytes,
+// spaces and ':' here, which is what makes the case folding of word_is() exact.
+inline uint8_t header_named(const char* p, size_t size) {
+  switch (size) {
+    case 10:
+      return word_is(p, "connecti") && word_is(p + 2, "nnection") ? kConnection : 0;
+    case 14:
+      return word_is(p, "content-") && word_is(p + 6, "t-length") ? kContentLength : 0;
+    case 17:
+      return word_is(p, "transfer") && word_is(p + 8, "-encodin") && word_is(p + 9, "encoding")
+                 ? kTransferEncoding
+                 : 0;
+    default:
+      return 0;
+  }
+}
+
+// What the headers taken so far said: ResponseParser::flags_ and content_length_, in registers.
+struct Framing {
+  uint16_t flags;
+  uint64_t content_length;
+
+  // Takes the value [v, e) of a header that decides framing if it is a common one, with the
+  // effect value_byte() and value_end() would have had. False: leave the line to them.
+  [[gnu::always_inline]] bool take(uint8_t header, const char* v, const char* e) {
+    while (v < e && is_ows(static_cast<unsigned char>(*v))) ++v;
+    if (header == kContentLength) {
+      const char* const digits = v;
+      uint64_t n = 0;
+      for (unsigned d; v < e && (d = static_cast<unsigned char>(*v) - unsigned{'0'}) <= 9; ++v) {
+        n = n * 10 + d;
+      }
+      if (v == digits || v - digits > 18) return false;  // 18 digits cannot pass kMaxNumber
+      while (v < e && is_ows(static_cast<unsigned char>(*v))) ++v;
+      if (v != e) return false;
+      if ((flags & kHaveLength) != 0 && n != content_length) return false;  // an error
+      flags |= kHaveLength;
+      content_length = n;
+      return true;
+    }
+    while (e > v && is_ows(static_cast<unsigned char>(e[-1]))) --e;
+    const size_t size = static_cast<size_t>(e - v);
+    if (header == kConnection) {
+      if (size == 10 && word_is(v, "keep-ali") && word_is(v + 2, "ep-alive")) {
+        flags |= kConnectionKeepAlive;
+        return true;
+      }
+      if (size == 5 && short_word_is(v, "clos") && short_word_is(v + 1, "lose")) {
+        flags |= kConnectionClose;
+        return true;
+      }
+      return false;
+    }
+    // Transfer-Encoding: "chunked" alone is the last coding.
+    if (size != 7 || !short_word_is(v, "chun") || !short_word_is(v + 3, "nked")) return false;
+    flags |= kHaveTransferEncoding | kChunked;
+    return true;
+  }
+};
+
+// One whole header line from its start p: the byte after its LF, or nullptr if not taken.
+inline const char* header_line(const char* p, const scan::Window& w, Framing& framing,
+                               uint32_t name_sizes) {
+  const char* colon = w.first_name_stop(p);
+  if (colon == nullptr || colon == p || *colon != ':') return nullptr;
+  const char* e = w.first_control(colon + 1);
+  if (e == nullptr || (e = skip_tabs(e, w)) == nullptr) return nullptr;
+  const char* next = after_line_end(e, w);
+  if (next == nullptr) return nullptr;
+  const auto size = static_cast<size_t>(colon - p);
+  if (size < 32 && ((name_sizes >> size) & 1) != 0) {
+    const uint8_t header = header_named(p, size);
+    if (header != 0 && !framing.take(header, colon + 1, e)) return nullptr;
+  }
+  return next;
+}
+
+// The same for a run of lines, 64 bytes of input at a time while there are 64 before lim: the
+// control and name-stop bits of the window come from loads at its start only, so from one line to
+// the next there is only a shift, a bit count and an add, and no load waits for the previous
+// line's end to be known (which is what bounds the per-line paths below). Takes lines that end in
+// CRLF with no HT before it and lie wholly in the window, then moves the window to the next line
+// start; returns at the first line it does not take.
+inline const char* windowed_header_lines(const char* p, const char* lim, Framing& framing,
+                                         uint32_t name_sizes) {
+  const uint16_t crlf = load_pair("\r\n");
+  while (lim - p >= 64) {
+    const scan::Masks64 m = scan::masks_64(p);
+    unsigned s = 0;  // start of the current line in the window
+    while (s < 64) {
+      const uint64_t controls = m.control >> s;
+      if (controls == 0) break;  // the line goes on past the window
+      const unsigned e = s + static_cast<unsigned>(__builtin_ctzll(controls));
+      // The name ends at the first stop byte, which is the line end at the latest.
+      const unsigned colon = s + static_cast<unsigned>(__builtin_ctzll(m.name_stop >> s));
+      // The LF may be the byte after the window: it must be before lim.
+      if (colon == s || p[colon] != ':' || lim - (p + e) < 2 || load_pair(p + e) != crlf) {
+        return p + s;
+      }
+      const unsigned size = colon - s;
+      if (size < 32 && ((name_sizes >> size) & 1) != 0) {
+        const uint8_t header = header_named(p + s, size);
+        if (header != 0 && !framing.take(header, p + colon + 1, p + e)) return p + s;
+      }
+      s = e + 2;
+    }
+    if (s == 0) return p;  // a line longer than the window
+    p += s;
+  }
+  return p;
+}
+
+// Lines that each start at least kRoom bytes before lim (the last ones of a head that ends near
+// the end of the buffer): the 16-byte loads of the name and of the first 16 bytes of the value, and
+// the CRLF compare, then need no bounds checks. Takes names of up to 16 bytes and lines ending in
+// CRLF with no HT before it; returns at the first line it does not take (for header_line()).
+constexpr ptrdiff_t kRoom = 34;  // name block (p + 16), value block (colon + 1 + 16), CRLF
+
+inline const char* roomy_header_lines(const char* p, const char* lim, Framing& framing,
+                                      uint32_t name_sizes) {
+  const uint16_t crlf = load_pair("\r\n");
+  while (lim - p >= kRoom) {
+    // No stop byte in the 16 means a name of 16 bytes or more: then p[16] must be its ':'.
+    const char* colon =
+        p + static_cast<unsigned>(__builtin_ctz(scan::name_stop_bits_16(p) | 0x10000));
+    if (*colon != ':' || colon == p) break;
+    const char* v = colon + 1;
+    uint32_t controls = scan::control_bits_16(v);
+    while (controls == 0) {
+      v += 16;
+      if (lim - v < 17) return p;  // this block, and the byte after it for the LF
+      controls = scan::control_bits_16(v);
+    }
+    const char* e = v + static_cast<unsigned>(__builtin_ctz(controls));
+    if (load_pair(e) != crlf) break;
+    const auto size = static_cast<size_t>(colon - p);
+    if (((name_sizes >> size) & 1) != 0) {
+      const uint8_t header = header_named(p, size);
+      if (header != 0 && !framing.take(header, colon + 1, e)) break;
+    }
+    p = e + 2;
+  }
+  return p;
+}
+
+// Whole header lines from the line start p, up to and including the empty line that ends the head
+// (or the trailers), or up to a line left to the slow path.
+struct Lines {
+  const char* stop;  // after the empty line, or at the start of the line not taken
+  bool ended;        // the empty line was taken
+};
+inline Lines header_lines(const char* p, const scan::Window& w, Framing& framing,
+                          uint32_t name_sizes) {
+  p = windowed_header_lines(p, w.lim(), framing, name_sizes);
+  p = roomy_header_lines(p, w.lim(), framing, name_sizes);
+  while (p < w.lim()) {
+    if (*p == '\r' || *p == '\n') {
+      // The empty line (if its LF is there; else the slow path waits for it).
+      const char* next = after_line_end(p, w);
+      return next != nullptr ? Lines{next, true} : Lines{p, false};
+    }
+    const char* next = header_line(p, w, framing, name_sizes);
+    if (next == nullptr) break;
+    p = next;
+  }
+  return {p, false};
+}
+
+}  // namespace
+
+// Runs the line states on at most budget_ bytes, so a head that never ends is an error after
+// max_header_bytes however it is split, and costs no memory meanwhile. Whole lines go the fast
+// way; whatever the fast way leaves (a line cut by the end of the buffer, anything odd or wrong)
+// goes the slow way, which hands back at the next line start.
+const char* ResponseParser::parse_lines(const char* p, const char* end, const char* floor) {
+  const char* const from = p;
+  const char* const lim = static_cast<size_t>(end - p) > budget_ ? p + budget_ : end;
+  const scan::Window w(floor, lim);
+  while (p < lim && state_ != kStart && state_ <= kLastLineState && error_ == ParseError::kNone) {
+    if (state_ == kStatus && pos_ == 0) {
+      const StatusLine s = status_line(p, w);
+      if (s.next != nullptr) {
+        info_.http_minor = s.http_minor;
+        info_.status = s.status;
+        state_ = kLineStart;
+        p = s.next;
+      }
+    }
+    if (state_ == kLineStart && p < lim) {
+      // What the lines say is kept in registers and stored once, not after every line.
+      Framing framing{flags_, content_length_};
+      const uint32_t name_sizes = (flags_ & kTrailers) != 0 ? 0 : kFramingNameSizes;
+      const Lines taken = header_lines(p, w, framing, name_sizes);
+      flags_ = framing.flags;
+      content_length_ = framing.content_length;
+      if (taken.ended) end_of_head();
+      if (taken.stop != p) {
+        p = taken.stop;
+        continue;
+      }
+    }
+    if (p < lim) p = lines_slow(p, lim);
+  }
+  const auto used = static_cast<uint32_t>(p - from);
+  budget_ -= used;
+  if ((flags_ & kTrailers) == 0) info_.header_bytes += used;
+  if (error_ == ParseError::kNone && p == lim && lim != end && state_ != kStart &&
+      state_ <= kLastLineState) {
+    error_ = ParseError::kHeaderTooLarge;
+  }
+  return p;
+}
+
+// The empty line after the head (or the trailers) was read: decide how the body is framed.
+void ResponseParser::end_of_head() {
+  const uint16_t status = info_.status;
+  if ((flags_ & ~kConnectionKeepAlive) == kHaveLength && status >= 200 && status != 204 &&
+      status != 304 && content_length_ != 0) {
+    // The common case first: a body of Content-Length bytes, nothing else to weigh.
+    info_.keep_alive = info_.http_minor == 1 || (flags_ & kConnectionKeepAlive) != 0;
+    info_.body_bytes = content_length_;
+    remaining_ = content_length_;
+    state_ = kBodyLength;
+    return;
+  }
+  if ((flags_ & kTrailers) != 0) return complete();
+  if (status < 200 && status != 101) {
+    // An interim response (100 Continue, 103 Early Hints): skipped; the real one follows.
+    flags_ &= kHeadResponse;
+    content_length_ = 0;
+    info_.status = 0;
+    pos_ = 0;
+    state_ = kStatus;
+    return;
+  }
+  if ((flags_ & kConnectionClose) != 0) {
+    info_.keep_alive = false;
+  } else {
+    info_.keep_alive = info_.http_minor == 1 || (flags_ & kConnectionKeepAlive) != 0;
+  }
+  if (status == 101) {
+    // Switching protocols: what follows is no longer HTTP/1.1, so this connection is done.
+    info_.keep_alive = false;
+    return complete();
+  }
+  if ((flags_ & kHeadResponse) != 0 || status == 204 || status == 304) return complete();
+  if ((flags_ & kHaveTransferEncoding) != 0) {
+    if ((flags_ & kChunked) != 0) return begin_chunk_size();
+    // Transfer-coded but not chunked last: only the close tells where the body ends.
+    info_.keep_alive = false;
+    state_ = kBodyClose;
+    return;
+  }
+  if ((flags_ & kHaveLength) != 0) {
+    info_.body_bytes = content_length_;
+    if (content_length_ == 0) return complete();
+    remaining_ = content_length_;
+    state_ = kBodyLength;
+    return;
+  }
+  info_.keep_alive = false;
+  state_ = kBodyClose;
+}
+
+}  // namespace ringfire
