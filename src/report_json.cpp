@@ -126,6 +126,7 @@ json to_json(const Result& r) {
        {{"start_wall", r.start_wall},
         {"measured_seconds", r.measured_seconds},
         {"interrupted", r.interrupted},
+        {"stalled", r.stalled},
         {"worker_cpus", r.worker_cpus},
         {"ring_features", r.features.describe()},
         {"wakeups", r.wakeups},

@@ -65,10 +65,13 @@ void print_text(const Result& r, std::ostream& out) {
     if (!cpus.empty()) cpus += ',';
     cpus += std::to_string(cpu);
   }
-  out << fmt("  %u workers (CPUs %s), %u connections, pipeline %u, %s\n", r.workers, cpus.c_str(),
-             c.connections, c.pipeline,
+  out << fmt("  %u worker%s (CPUs %s), %u connections, pipeline %u, %s\n", r.workers,
+             r.workers == 1 ? "" : "s", cpus.c_str(), c.connections, c.pipeline,
              c.closed_loop() ? "closed loop" : fmt("open loop at %.0f req/s", c.rate).c_str());
   if (r.interrupted) out << "  interrupted: the report covers the time until Ctrl-C\n";
+  if (r.stalled) {
+    out << "  stopped early: no response for a long time before -n was reached (see Errors)\n";
+  }
   out << '\n';
   if (r.latency.count() != 0) {
     print_latency("Latency", r.latency, out);
@@ -116,6 +119,9 @@ void print_text(const Result& r, std::ostream& out) {
                format_duration(s.send_lag.value_at_percentile(50)).c_str(),
                format_duration(s.send_lag.value_at_percentile(99)).c_str(),
                format_duration(s.send_lag.max()).c_str(), s.late);
+    if (c.include_ramp && c.ramp.count() != 0) {
+      out << "              (the measured window includes the ramp: the rate above is its peak)\n";
+    }
     if (!s.kept) out << "  WARNING     schedule not kept: " << s.reason << '\n';
   }
   out << "\n  Client      " << r.verdict.summary << '\n';

@@ -169,6 +169,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
     result.wakeups += r.wakeups;
     result.cqes += r.cqes;
     end_ns = std::max(end_ns, r.measured_end_ns);
+    result.stalled |= r.stalled;
   }
   result.features = workers.front()->result().features;
   result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;

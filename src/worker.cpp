@@ -43,6 +43,8 @@ constexpr uint64_t kMaxWaitNs = 10'000'000;      // wake at least this often: st
 constexpr uint64_t kBackoffBaseNs = 10'000'000;  // first reconnect back-off; doubles up to 1 s
 constexpr uint8_t kBackoffMaxShift = 7;
 constexpr unsigned kRecvBufferSize = 16 * 1024;
+constexpr uint64_t kStallLimitNs =
+    10'000'000'000;  // -n alone: give up after 10 s without a response
 
 unsigned recv_buffer_count(uint32_t connections) {
   // Enough for every connection to have a few buffers' worth in the CQ at once; a power of two
@@ -130,6 +132,7 @@ bool Worker::setup() {
       marks_.stop_ns > marks_.measure_start_ns ? marks_.stop_ns - marks_.measure_start_ns : 0;
   result_.seconds.reserve(measured_span / kSecond + 2);
   now_ = now_ns();
+  last_progress_ns_ = now_;
   const uint64_t ramp = static_cast<uint64_t>(config_.ramp.count());
   for (uint32_t id = 0; id < plan_.connections; ++id) {
     if (ramp != 0 && !open_loop_) {
@@ -214,10 +217,19 @@ void Worker::loop() {
   }
 }
 
-bool Worker::done(uint64_t now) const {
+bool Worker::done(uint64_t now) {
   if (marks_.stop->load(std::memory_order_relaxed)) return true;
   if (marks_.stop_ns != 0 && now >= marks_.stop_ns) return true;
-  return plan_.limited && result_.measured.completed >= plan_.requests;
+  if (!plan_.limited) return false;
+  if (result_.measured.completed >= plan_.requests) return true;
+  // -n without -d has no time limit; a server that stopped answering must not hang the run.
+  const uint64_t patience =
+      std::max<uint64_t>(kStallLimitNs, 10 * static_cast<uint64_t>(config_.timeout.count()));
+  if (now - last_progress_ns_ > patience) {
+    result_.stalled = true;
+    return true;
+  }
+  return false;
 }
 
 void Worker::finish() {
@@ -261,17 +273,28 @@ void Worker::maybe_send(uint32_t id) {
     n = static_cast<uint32_t>(std::min<uint64_t>(n, left));
     budget_used_ += n;
   }
+  c.head = 0;
+  for (uint32_t k = 0; k < n; ++k) pending(id, k) = Pending{0, 0, measured, budgeted};
+  send_requests(id, n);
+}
+
+// Hands the next `n` requests of connection `id` (already in its Pending slice) to the ring as
+// one send of contiguous preformatted bytes.
+void Worker::send_requests(uint32_t id, uint32_t n) {
+  Connection& c = conns_[id];
   const auto bytes = requests_.batch(n);
   io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
                      MSG_NOSIGNAL | MSG_WAITALL);
   sqe->user_data = tag(Op::kSend, id, c.generation);
   if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
-  if (skip_send_cqes_) sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;  // errors still complete
-  c.head = 0;
-  c.outstanding = n;
+  if (skip_send_cqes_) {
+    sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;  // failures still complete
+  } else {
+    c.send_busy = true;  // the next send on this socket waits for this one's completion
+  }
+  c.outstanding += n;
   inflight_ += n;
-  for (uint32_t k = 0; k < n; ++k) pending(id, k) = Pending{0, 0, measured, budgeted};
   unstamped_.push_back(id);
 }
 
@@ -348,20 +371,7 @@ void Worker::dispatch_due() {
       mark_ready(id);
       break;  // -n budget spent
     }
-    const auto bytes = requests_.batch(n);
-    io_uring_sqe* sqe = ring_.sqe();
-    io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
-                       MSG_NOSIGNAL | MSG_WAITALL);
-    sqe->user_data = tag(Op::kSend, id, c.generation);
-    if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
-    if (skip_send_cqes_) {
-      sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
-    } else {
-      c.send_busy = true;  // the next send on this socket waits for this one's completion
-    }
-    c.outstanding += n;
-    inflight_ += n;
-    unstamped_.push_back(id);
+    send_requests(id, n);
     mark_ready(id);
   }
   if (due_left != 0) {
@@ -402,6 +412,7 @@ bool Worker::on_response(uint32_t id) {
   ++c.responses;
   Counters& counters = counters_for(p.measured);
   counters.completed++;
+  last_progress_ns_ = now_;
   counters.status[info.status < 600 ? info.status / 100 : 0]++;
   if (p.measured) {
     const uint64_t latency = now_ - p.intended_ns;

@@ -57,6 +57,7 @@ struct Result {
   double measured_seconds = 0;  // wall time of the measured window (from the end of warm-up)
   double start_wall = 0;        // unix seconds at the end of warm-up
   bool interrupted = false;     // stopped by SIGINT/SIGTERM
+  bool stalled = false;         // -n run given up: the server stopped answering
   uint64_t wakeups = 0;
   uint64_t cqes = 0;
   RingFeatures features;  // of worker 0 (all workers probe the same kernel)

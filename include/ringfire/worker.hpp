@@ -50,7 +50,8 @@ struct WorkerResult {
   uint64_t wakeups = 0;      // io_uring_enter calls that returned completions
   uint64_t cqes = 0;
   RingFeatures features;
-  std::string error;  // setup failure (ring, buffers); empty when the worker ran
+  bool stalled = false;  // -n run given up: no response within the stall limit
+  std::string error;     // setup failure (ring, buffers); empty when the worker ran
 };
 
 // An open-loop request sent later than this after its intended time counts as late.
@@ -117,6 +118,7 @@ class Worker {
   // requests that are due to whichever connections have room.
   void maybe_send(uint32_t id);
   void dispatch_due();
+  void send_requests(uint32_t id, uint32_t n);
   void mark_ready(uint32_t id);
   uint64_t count_backlog();
   void stamp_sends(uint64_t now);
@@ -128,7 +130,7 @@ class Worker {
   Counters& counters_for(bool measured) { return measured ? result_.measured : result_.warmup; }
   SecondStats* second_at(uint64_t t);
   void roll_seconds(uint64_t now);
-  bool done(uint64_t now) const;
+  bool done(uint64_t now);
 
   const RunConfig& config_;
   const WorkerPlan plan_;
@@ -149,9 +151,10 @@ class Worker {
   std::vector<uint32_t> unstamped_;  // connections whose last batch awaits its send timestamp
   TimerWheel timers_;
   uint64_t now_ = 0;
-  uint64_t budget_used_ = 0;  // -n: measured requests sent and not failed
-  uint64_t open_ = 0;         // connections in State::kOpen
-  uint64_t inflight_ = 0;     // requests prepared or sent, not yet answered or failed
+  uint64_t budget_used_ = 0;       // -n: measured requests sent and not failed
+  uint64_t open_ = 0;              // connections in State::kOpen
+  uint64_t last_progress_ns_ = 0;  // last completed response (or the start)
+  uint64_t inflight_ = 0;          // requests prepared or sent, not yet answered or failed
 
   // Per-second series: the current second's latency, folded into result_.seconds on rollover.
   Histogram second_latency_;

@@ -157,6 +157,18 @@ TEST(Ringfire, SilentServerTimesOut) {
   expect_accounting(run.result);
 }
 
+TEST(Ringfire, CountWithoutDurationGivesUpOnASilentServer) {
+  RawServer server("");
+  const RingfireRun run = run_ringfire({"-c", "2", "-n", "10", "--timeout", "100ms",
+                                        "http://127.0.0.1:" + std::to_string(server.port()) + "/"});
+  EXPECT_EQ(run.exit.exit_code, 1);
+  EXPECT_LT(run.seconds, 20.0);
+  ASSERT_TRUE(run.result.is_object());
+  EXPECT_TRUE(run.result.at("run").at("stalled").get<bool>());
+  EXPECT_GT(u(run.result.at("totals").at("errors"), "timeout"), 0u);
+  expect_accounting(run.result);
+}
+
 TEST(Ringfire, ServerThatResetsIsCountedAndReconnected) {
   // Answers half a response and closes: every request is lost to an early close.
   RawServer server("HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\nshort", true);
