@@ -43,6 +43,7 @@ int Ring::init(const RingOptions& options, std::string& error) {
   };
   int rc = -EINVAL;
   for (const Attempt& a : attempts) {
+    if (a.single_issuer && disabled("RINGFIRE_NO_DEFER_TASKRUN")) continue;
     io_uring_params p{};
     p.flags = a.flags | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
     p.cq_entries = options.cq_entries;
@@ -86,9 +87,15 @@ void Ring::probe() {
     features_.multishot_recv = io_uring_opcode_supported(p, IORING_OP_SEND_ZC) != 0;
     io_uring_free_probe(p);
   }
-  if (const char* off = std::getenv("RINGFIRE_NO_MULTISHOT"); off != nullptr && *off == '1') {
-    features_.multishot_recv = false;  // to test the fallback path on new kernels
-  }
+  // Switches for A/B measurements (docs/performance.md) and for testing fallback paths on new
+  // kernels: RINGFIRE_NO_MULTISHOT=1, RINGFIRE_NO_CQE_SKIP=1.
+  if (disabled("RINGFIRE_NO_MULTISHOT")) features_.multishot_recv = false;
+  if (disabled("RINGFIRE_NO_CQE_SKIP")) features_.cqe_skip = false;
+}
+
+bool disabled(const char* variable) {
+  const char* value = std::getenv(variable);
+  return value != nullptr && value[0] == '1';
 }
 
 io_uring_sqe* Ring::sqe() {

@@ -107,7 +107,8 @@ bool Worker::setup() {
   // Skipping successful send CQEs is safe when a connection never has two sends in the kernel:
   // closed loop sends only when every response is in; open loop without pipelining likewise.
   skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1);
-  fixed_files_ = io_uring_register_files_sparse(ring_.get(), plan_.connections) == 0;
+  fixed_files_ = !disabled("RINGFIRE_NO_FIXED_FILES") &&
+                 io_uring_register_files_sparse(ring_.get(), plan_.connections) == 0;
   result_.features = f;
   result_.features.registered_files = fixed_files_;
   result_.features.buf_ring = true;

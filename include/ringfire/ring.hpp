@@ -22,6 +22,11 @@ struct RingFeatures {
   std::string describe() const;   // one line, for --verbose and the JSON report
 };
 
+// True when the environment variable is set to "1": the A/B switches of docs/performance.md
+// (RINGFIRE_NO_DEFER_TASKRUN, RINGFIRE_NO_MULTISHOT, RINGFIRE_NO_CQE_SKIP,
+// RINGFIRE_NO_FIXED_FILES). Read once, at set-up.
+bool disabled(const char* variable);
+
 struct RingOptions {
   unsigned sq_entries = 1024;
   unsigned cq_entries = 8192;
