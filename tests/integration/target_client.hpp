@@ -1,0 +1,232 @@
+// What the ringfire-target tests share: the server started as a subprocess on a port it picks,
+// and a plain blocking HTTP client that reads responses byte-exactly.
+#pragma once
+
+#include <arpa/inet.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cctype>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "subprocess.hpp"
+
+#ifndef RINGFIRE_TARGET_BIN
+#error "RINGFIRE_TARGET_BIN must name the ringfire-target binary"
+#endif
+
+namespace ringfire::target_testing {
+
+using namespace std::chrono_literals;
+using ringfire::testing::ExitResult;
+using ringfire::testing::Subprocess;
+using Clock = std::chrono::steady_clock;
+
+inline constexpr auto kIoTimeout = 5s;
+
+inline std::string lower(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The server under test: started with --port 0, its port parsed from the listening line.
+class Target {
+ public:
+  explicit Target(std::vector<std::string> args) {
+    std::vector<std::string> argv = {RINGFIRE_TARGET_BIN, "--port", "0", "--quiet",
+                                     "--duration",        "60s"};  // bound even if a test forgets
+    argv.insert(argv.end(), args.begin(), args.end());
+    std::string error;
+    process_ = Subprocess::start(argv, &error);
+    if (!process_) {
+      ADD_FAILURE() << error;
+      return;
+    }
+    auto line = process_->read_line(kIoTimeout);
+    if (!line || line->rfind("listening on 127.0.0.1:", 0) != 0) {
+      ADD_FAILURE() << "no listening line, got: " << line.value_or("<nothing>");
+      return;
+    }
+    port_ = static_cast<uint16_t>(std::stoi(line->substr(line->rfind(':') + 1)));
+  }
+
+  uint16_t port() const { return port_; }
+  bool ok() const { return port_ != 0; }
+
+  // SIGTERM; returns the exit and checks the two closing lines' shape.
+  ExitResult stop() {
+    ExitResult r = process_->stop(SIGTERM);
+    EXPECT_FALSE(r.timed_out);
+    EXPECT_TRUE(r.exited);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    return r;
+  }
+
+  // Stops the server and returns its "requests: N" (and checks it is the last line).
+  uint64_t stop_and_count(uint64_t* connections = nullptr) {
+    const ExitResult r = stop();
+    const auto lines = r.out_lines();
+    if (lines.size() < 3) {
+      ADD_FAILURE() << "short stdout: " << r.out;
+      return UINT64_MAX;
+    }
+    EXPECT_EQ(lines[lines.size() - 2].rfind("connections: ", 0), 0u) << r.out;
+    EXPECT_EQ(lines.back().rfind("requests: ", 0), 0u) << r.out;
+    if (connections != nullptr) {
+      *connections = std::stoull(lines[lines.size() - 2].substr(13));
+    }
+    return std::stoull(lines.back().substr(10));
+  }
+
+ private:
+  std::unique_ptr<Subprocess> process_;
+  uint16_t port_ = 0;
+};
+
+struct Response {
+  std::string version;
+  int status = 0;
+  std::map<std::string, std::string> headers;  // lower-case names
+  std::string body;
+  std::vector<size_t> chunk_sizes;  // when chunked
+
+  bool has(const std::string& name) const { return headers.count(name) > 0; }
+  std::string header(const std::string& name) const {
+    auto it = headers.find(name);
+    return it == headers.end() ? std::string() : it->second;
+  }
+};
+
+// A blocking loopback client with a buffered, strict HTTP/1.1 response reader.
+class Client {
+ public:
+  explicit Client(uint16_t port) {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    timeval tv{static_cast<time_t>(kIoTimeout.count()), 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    const int one = 1;
+    setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(port);
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    connected_ = connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0;
+    EXPECT_TRUE(connected_) << "connect: " << std::strerror(errno);
+  }
+  ~Client() {
+    if (fd_ >= 0) close(fd_);
+  }
+
+  void send_all(const std::string& bytes) {
+    size_t at = 0;
+    while (at < bytes.size()) {
+      const ssize_t n = ::send(fd_, bytes.data() + at, bytes.size() - at, MSG_NOSIGNAL);
+      ASSERT_GT(n, 0) << "send: " << std::strerror(errno);
+      at += static_cast<size_t>(n);
+    }
+  }
+
+  // Reads one response; nullopt (with a test failure) on timeout, EOF or bad framing.
+  std::optional<Response> read_response(bool head_request = false) {
+    Response r;
+    std::string line;
+    if (!read_line(line)) return fail("no status line");
+    const size_t sp1 = line.find(' ');
+    if (sp1 == std::string::npos) return fail("bad status line: " + line);
+    r.version = line.substr(0, sp1);
+    r.status = std::stoi(line.substr(sp1 + 1, 3));
+    for (;;) {
+      if (!read_line(line)) return fail("headers cut short");
+      if (line.empty()) break;
+      const size_t colon = line.find(':');
+      if (colon == std::string::npos) return fail("bad header: " + line);
+      std::string value = line.substr(colon + 1);
+      while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+      r.headers[lower(line.substr(0, colon))] = value;
+    }
+    if (head_request) return r;
+    if (lower(r.header("transfer-encoding")) == "chunked") {
+      for (;;) {
+        if (!read_line(line)) return fail("chunk size line missing");
+        const size_t size = std::stoul(line, nullptr, 16);
+        if (size == 0) {
+          if (!read_line(line) || !line.empty()) return fail("bad chunked trailer");
+          return r;
+        }
+        r.chunk_sizes.push_back(size);
+        std::string data;
+        if (!read_exact(size, data)) return fail("chunk cut short");
+        r.body += data;
+        if (!read_line(line) || !line.empty()) return fail("chunk not followed by CRLF");
+      }
+    }
+    const size_t length = r.has("content-length") ? std::stoul(r.header("content-length")) : 0;
+    if (!read_exact(length, r.body)) return fail("body cut short");
+    return r;
+  }
+
+  // True when the server closed the connection (EOF) with no further bytes.
+  bool at_eof() {
+    if (!buffer_.empty()) return false;
+    char c = 0;
+    return recv(fd_, &c, 1, 0) == 0;
+  }
+
+  int fd() const { return fd_; }
+
+ private:
+  std::optional<Response> fail(const std::string& why) {
+    ADD_FAILURE() << why;
+    return std::nullopt;
+  }
+  bool fill() {
+    char chunk[65536];
+    const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
+    if (n <= 0) return false;
+    buffer_.append(chunk, static_cast<size_t>(n));
+    return true;
+  }
+  bool read_line(std::string& line) {
+    for (;;) {
+      const size_t crlf = buffer_.find("\r\n");
+      if (crlf != std::string::npos) {
+        line = buffer_.substr(0, crlf);
+        buffer_.erase(0, crlf + 2);
+        return true;
+      }
+      if (!fill()) return false;
+    }
+  }
+  bool read_exact(size_t n, std::string& out) {
+    while (buffer_.size() < n) {
+      if (!fill()) return false;
+    }
+    out = buffer_.substr(0, n);
+    buffer_.erase(0, n);
+    return true;
+  }
+
+  int fd_ = -1;
+  bool connected_ = false;
+  std::string buffer_;
+};
+
+inline const std::string kGet = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
+
+inline double ms_since(Clock::time_point t) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t).count();
+}
+
+}  // namespace ringfire::target_testing
