@@ -24,7 +24,8 @@ using namespace worker_detail;
 namespace {
 
 constexpr uint64_t kDispatchQuantumNs = 20'000;  // open loop: shortest sleep between dispatches
-constexpr uint64_t kMaxWaitNs = 10'000'000;      // wake at least this often: stop flag, timers
+constexpr uint64_t kBacklogProbeNs = 10'000'000;
+constexpr uint64_t kMaxWaitNs = 10'000'000;  // wake at least this often: stop flag, timers
 constexpr unsigned kRecvBufferSize = 16 * 1024;
 constexpr uint64_t kStallLimitNs =
     10'000'000'000;  // -n alone: give up after 10 s without a response
@@ -362,8 +363,10 @@ void Worker::dispatch_due() {
     send_requests(id, n);
     mark_ready(id);
   }
-  if (due_left != 0) {
-    // How many are waiting: walk a copy of the schedule up to now (cold: only when starved).
+  if (due_left != 0 && now_ - last_backlog_probe_ns_ >= kBacklogProbeNs) {
+    // How many are waiting: walk a copy of the schedule up to now. Only when starved, and at most
+    // every kBacklogProbeNs, so a long backlog cannot make the starved client slower still.
+    last_backlog_probe_ns_ = now_;
     Pacer probe = pacer_;
     uint64_t waiting = 0;
     while (probe.next() <= now_ && probe.next() < stop && waiting < 1'000'000) {
