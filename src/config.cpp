@@ -1,6 +1,7 @@
 #include "ringfire/config.hpp"
 
 #include <sched.h>
+#include <sys/resource.h>
 
 #include <charconv>
 #include <cmath>
@@ -23,7 +24,7 @@ bool parse_duration(const std::string& text, Nanos& out) {
     scale = 1e3;
   } else if (unit == "ns") {
     scale = 1;
-  } else if (unit == "m") {
+  } else if (unit == "m" || unit == "min") {
     scale = 60e9;
   } else if (unit == "h") {
     scale = 3600e9;
@@ -59,6 +60,14 @@ bool parse_cpu_list(const std::string& text, std::vector<int>& out) {
     }
   }
   return !out.empty();
+}
+
+void raise_fd_limit() {
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
+    limit.rlim_cur = limit.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &limit);
+  }
 }
 
 std::vector<int> allowed_cpus() {

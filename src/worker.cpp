@@ -136,9 +136,9 @@ void Worker::loop() {
   io_uring* ring = ring_.get();
   while (true) {
     // Every send prepared since the last wait is handed to the kernel by this call: stamp them now.
-    stamp_sends(now_ns());
-    uint64_t wait = kMaxWaitNs;
     const uint64_t now = now_ns();
+    stamp_sends(now);
+    uint64_t wait = kMaxWaitNs;
     if (marks_.stop_ns != 0) {
       wait = std::min(wait, marks_.stop_ns > now ? marks_.stop_ns - now : 0);
     }

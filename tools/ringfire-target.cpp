@@ -4,7 +4,6 @@
 // stdout carries exactly three lines, each flushed: "listening on HOST:PORT" at start, then
 // "connections: N" and "requests: N" (the last line) at exit. Everything else goes to stderr.
 #include <signal.h>
-#include <sys/resource.h>
 #include <time.h>
 
 #include <CLI/CLI.hpp>
@@ -13,6 +12,7 @@
 #include <optional>
 #include <string>
 
+#include "ringfire/config.hpp"
 #include "ringfire/target/options.hpp"
 #include "ringfire/target/server.hpp"
 
@@ -43,9 +43,9 @@ int usage_error(const std::string& message) {
 std::string finish_options(const RawOptions& raw, bool threads_given, TargetOptions& out,
                            std::optional<std::chrono::nanoseconds>& duration) {
   if (!raw.cpus.empty()) {
-    auto cpus = ringfire::target::parse_cpu_list(raw.cpus);
-    if (!cpus) return "bad --cpus list '" + raw.cpus + "' (want e.g. 0,2,4-7)";
-    out.cpus = *cpus;
+    if (!ringfire::parse_cpu_list(raw.cpus, out.cpus)) {
+      return "bad --cpus list '" + raw.cpus + "' (want e.g. 0,2,4-7)";
+    }
     if (!threads_given) out.threads = static_cast<unsigned>(out.cpus.size());
   }
   auto body = ringfire::target::parse_byte_size(raw.body_size);
@@ -54,33 +54,26 @@ std::string finish_options(const RawOptions& raw, bool threads_given, TargetOpti
   auto chunk = ringfire::target::parse_byte_size(raw.chunk_size);
   if (!chunk) return "bad --chunk-size '" + raw.chunk_size + "'";
   out.chunk_size = *chunk;
-  auto delay = ringfire::target::parse_duration(raw.delay);
-  if (!delay) return "bad --delay '" + raw.delay + "' (want e.g. 500us, 1ms, 2s, 1m)";
-  out.delay = *delay;
+  if (!ringfire::parse_duration(raw.delay, out.delay)) {
+    return "bad --delay '" + raw.delay + "' (want e.g. 500us, 1ms, 2s, 1m)";
+  }
   if (raw.stall_at.empty() != raw.stall_for.empty()) {
     return "--stall-at and --stall-for go together";
   }
   if (!raw.stall_at.empty()) {
-    auto at = ringfire::target::parse_duration(raw.stall_at);
-    auto length = ringfire::target::parse_duration(raw.stall_for);
-    if (!at || !length) return "bad --stall-at/--stall-for duration";
-    out.stall_at = *at;
-    out.stall_for = *length;
+    if (!ringfire::parse_duration(raw.stall_at, out.stall_at) ||
+        !ringfire::parse_duration(raw.stall_for, out.stall_for)) {
+      return "bad --stall-at/--stall-for duration";
+    }
   }
   if (!raw.duration.empty()) {
-    duration = ringfire::target::parse_duration(raw.duration);
-    if (!duration || duration->count() <= 0) return "bad --duration '" + raw.duration + "'";
+    std::chrono::nanoseconds d{};
+    if (!ringfire::parse_duration(raw.duration, d) || d.count() <= 0) {
+      return "bad --duration '" + raw.duration + "'";
+    }
+    duration = d;
   }
   return ringfire::target::validate(out);
-}
-
-// Lets a benchmark open more connections than the default soft limit of 1024.
-void raise_fd_limit() {
-  rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) == 0 && limit.rlim_cur < limit.rlim_max) {
-    limit.rlim_cur = limit.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &limit);
-  }
 }
 
 // Blocks until SIGINT/SIGTERM or until `duration` has passed. The signals are blocked in every
@@ -177,7 +170,7 @@ int main(int argc, char** argv) {
   sigaddset(&signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);  // a parent that stopped reading our stdout must not kill us
-  raise_fd_limit();
+  ringfire::raise_fd_limit();
 
   std::string error;
   auto server = ringfire::target::TargetServer::start(options, error);

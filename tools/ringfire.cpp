@@ -1,6 +1,5 @@
 // ringfire: the command line. argv → RunConfig (validated once) → run → report.
 #include <signal.h>
-#include <sys/resource.h>
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
@@ -41,17 +40,8 @@ int runtime_error(const std::string& message) {
   return kExitRuntime;
 }
 
-// Many connections need many descriptors: take the hard limit, as a load generator should.
-void raise_fd_limit() {
-  rlimit rl{};
-  if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-    rl.rlim_cur = rl.rlim_max;
-    setrlimit(RLIMIT_NOFILE, &rl);
-  }
-}
-
 void signal_setup() {
-  raise_fd_limit();
+  ringfire::raise_fd_limit();
   struct sigaction sa {};
   sa.sa_handler = on_signal;
   sigemptyset(&sa.sa_mask);

@@ -60,6 +60,10 @@ bool parse_duration(const std::string& text, Nanos& out);
 // Parses "0,2,4-7" into a CPU list. Returns false on a malformed list.
 bool parse_cpu_list(const std::string& text, std::vector<int>& out);
 
+// Raises the soft RLIMIT_NOFILE to the hard limit: many connections need many descriptors, and
+// the default soft limit of 1024 is what makes other tools fail at 1,000 connections.
+void raise_fd_limit();
+
 // The CPUs this process may run on (sched_getaffinity), in increasing order.
 std::vector<int> allowed_cpus();
 

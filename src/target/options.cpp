@@ -42,31 +42,6 @@ bool split_number(std::string_view text, double& number, std::string_view& unit)
 
 }  // namespace
 
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text) {
-  double number = 0;
-  std::string_view unit;
-  if (!split_number(text, number, unit)) return std::nullopt;
-  double scale = 0;
-  if (unit.empty() || unit == "s") {
-    scale = 1e9;
-  } else if (unit == "ns") {
-    scale = 1;
-  } else if (unit == "us") {
-    scale = 1e3;
-  } else if (unit == "ms") {
-    scale = 1e6;
-  } else if (unit == "m" || unit == "min") {
-    scale = 60e9;
-  } else if (unit == "h") {
-    scale = 3600e9;
-  } else {
-    return std::nullopt;
-  }
-  const double ns = number * scale;
-  if (ns > 9.0e18) return std::nullopt;  // beyond int64 nanoseconds (~292 years)
-  return std::chrono::nanoseconds(static_cast<int64_t>(std::llround(ns)));
-}
-
 std::optional<uint64_t> parse_byte_size(std::string_view text) {
   double number = 0;
   std::string_view unit;
@@ -86,32 +61,6 @@ std::optional<uint64_t> parse_byte_size(std::string_view text) {
   const double bytes = number * scale;
   if (bytes > 1.0e15 || bytes != std::floor(bytes)) return std::nullopt;
   return static_cast<uint64_t>(bytes);
-}
-
-std::optional<std::vector<int>> parse_cpu_list(std::string_view text) {
-  std::vector<int> cpus;
-  while (!text.empty()) {
-    const size_t comma = text.find(',');
-    const std::string_view item = text.substr(0, comma);
-    text = comma == std::string_view::npos ? std::string_view{} : text.substr(comma + 1);
-    const size_t dash = item.find('-');
-    int first = 0;
-    int last = 0;
-    const std::string_view a = item.substr(0, dash);
-    auto [pa, ea] = std::from_chars(a.data(), a.data() + a.size(), first);
-    if (ea != std::errc{} || pa != a.data() + a.size() || a.empty()) return std::nullopt;
-    last = first;
-    if (dash != std::string_view::npos) {
-      const std::string_view b = item.substr(dash + 1);
-      auto [pb, eb] = std::from_chars(b.data(), b.data() + b.size(), last);
-      if (eb != std::errc{} || pb != b.data() + b.size() || b.empty()) return std::nullopt;
-    }
-    if (first < 0 || last < first || last >= 4096) return std::nullopt;
-    for (int cpu = first; cpu <= last; ++cpu) cpus.push_back(cpu);
-    if (comma != std::string_view::npos && text.empty()) return std::nullopt;  // trailing comma
-  }
-  if (cpus.empty()) return std::nullopt;
-  return cpus;
 }
 
 bool is_loopback_address(std::string_view address) {

@@ -29,14 +29,8 @@ struct TargetOptions {
   bool http10 = false;  // answer as HTTP/1.0; close unless the request asked for keep-alive
 };
 
-// "500us", "1ms", "2s", "1m", "1h", "250ns", "1.5s". A bare number is seconds.
-std::optional<std::chrono::nanoseconds> parse_duration(std::string_view text);
-
 // "4096", "64k"/"64KiB"/"64kb" (x1024), "1m"/"1MiB" (x1024^2), "1g". A bare number is bytes.
 std::optional<uint64_t> parse_byte_size(std::string_view text);
-
-// "0,2,4-7" -> {0,2,4,5,6,7}. Empty or malformed input -> nullopt.
-std::optional<std::vector<int>> parse_cpu_list(std::string_view text);
 
 // True for a literal address in 127.0.0.0/8, for ::1, and for "localhost".
 bool is_loopback_address(std::string_view address);
