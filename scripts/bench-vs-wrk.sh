@@ -43,7 +43,7 @@ else
   scripts/build.sh release >/dev/null
   bin=build/release
 fi
-for b in ringfire ringfire-target; do
+for b in ringfire ringfire-target ringfire-pingpong; do
   [ -x "$bin/$b" ] || { echo "bench-vs-wrk: $bin/$b is missing" >&2; exit 1; }
 done
 for tool in wrk nginx taskset strace python3; do
@@ -111,7 +111,7 @@ mkdir -p "$out"
 echo "servers: nginx on 127.0.0.1:$nginx_port, ringfire-target on $target_addr (CPU 0);" \
   "clients on CPU 1; $repeats x ${duration}s per cell" >&2
 python3 scripts/bench_lib.py \
-  --ringfire "$bin/ringfire" --pipeline-lua scripts/wrk-pipeline.lua \
+  --ringfire "$bin/ringfire" --pingpong "$bin/ringfire-pingpong" --pipeline-lua scripts/wrk-pipeline.lua \
   --server "nginx=$nginx_pid=http://127.0.0.1:$nginx_port/" \
   --server "target=$target_pid=http://$target_addr/" \
   --latency-server target --client-cpu 1 \

@@ -31,6 +31,8 @@ import time
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # A client that overstays its duration by this much is killed and its run marked failed.
 GRACE_S = 30.0
+# The 1-connection latency case: the blocking ping-pong is the floor ringfire is held to.
+LATENCY_CLIENTS = ("pingpong", "wrk", "ringfire")
 
 
 # ----------------------------------------------------------------------------------------------
@@ -166,6 +168,13 @@ def parse_ringfire(json_path):
     return res
 
 
+def parse_pingpong(json_path):
+    with open(json_path) as f:
+        doc = json.load(f)
+    return {"completed": doc["completed"], "rps": doc["requests_per_second"], "errors": 0,
+            "non2xx": 0, "p50_ns": doc["latency_ns"]["p50"]}
+
+
 class Clients:
     def __init__(self, args):
         self.args = args
@@ -182,6 +191,8 @@ class Clients:
             else:
                 cmd.append(url)
             return cmd
+        if client == "pingpong":
+            return self.pin + [self.args.pingpong, "-d", d, "--json", json_path, url]
         return self.pin + [self.args.ringfire, "-t", "1", "--cpus", str(self.args.client_cpu),
                            "-c", str(conns), "-p", str(pipeline), "-d", d, "--timeout", "5s",
                            "-q", "--json", json_path, url]
@@ -193,7 +204,9 @@ class Clients:
                                duration_s, json_path, latency)
             r = run_client(cmd, server["pid"], duration_s + GRACE_S)
             try:
-                parsed = parse_wrk(r["stdout"]) if client == "wrk" else parse_ringfire(json_path)
+                parsed = (parse_wrk(r["stdout"]) if client == "wrk" else
+                          parse_pingpong(json_path) if client == "pingpong" else
+                          parse_ringfire(json_path))
             except (OSError, ValueError, KeyError) as e:
                 parsed = {"parse_error": str(e)}
         r.update(parsed)
@@ -350,12 +363,19 @@ def markdown(results):
         lines += ["", f"Light load, 1 connection against {lat['server']} (no delay):", "",
                   "| client | p50 median (min–max) | req/s median | client µs CPU/req median |",
                   "| --- | --- | --- | --- |"]
-        for client in ("wrk", "ringfire"):
-            ok = [r for r in lat["runs"][client] if r.get("ok") and r.get("p50_ns")]
+        p50 = {}
+        for client in LATENCY_CLIENTS:
+            ok = [r for r in lat["runs"].get(client, []) if r.get("ok") and r.get("p50_ns")]
+            p50[client] = median_of(ok, "p50_ns")
+            name = "blocking ping-pong (ringfire-pingpong)" if client == "pingpong" else client
             lines.append(
-                f"| {client} | {spread([r['p50_ns'] / 1000 for r in ok], '{:.1f} µs')} | "
+                f"| {name} | {spread([r['p50_ns'] / 1000 for r in ok], '{:.1f} µs')} | "
                 f"{fmt_opt(median_of(ok, 'rps'), ',.0f')} | "
                 f"{fmt_opt(median_of(ok, 'client_us_per_req'), '.2f')} |")
+        if p50.get("pingpong") and p50.get("ringfire"):
+            gap = (p50["ringfire"] - p50["pingpong"]) / 1000
+            lines += ["", f"ringfire's p50 minus the blocking ping-pong's: {gap:+.1f} µs "
+                      f"(target: within 20 µs) — {'met' if gap <= 20 else 'NOT met'}."]
     top = syscall_breakdown(results)
     if top:
         lines += ["", "Syscalls per request by name (strace -c -f, separate short runs; "
@@ -429,6 +449,7 @@ def parse_server(text):
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ringfire", required=True)
+    ap.add_argument("--pingpong", required=True, help="the ringfire-pingpong binary")
     ap.add_argument("--pipeline-lua", required=True)
     ap.add_argument("--server", action="append", type=parse_server, required=True,
                     help="NAME=PID=URL; repeatable (cases run against each, in order)")
@@ -483,9 +504,9 @@ def main():
     lat_server = next((s for s in args.server if s["name"] == args.latency_server), None)
     if lat_server:
         case = {"conns": 1, "pipeline": 1}
-        lat = {"server": lat_server["name"], "runs": {"wrk": [], "ringfire": []}}
+        lat = {"server": lat_server["name"], "runs": {c: [] for c in LATENCY_CLIENTS}}
         for rep in range(args.repeats):
-            for client in ("wrk", "ringfire"):
+            for client in LATENCY_CLIENTS:
                 print(f"[latency c1] {client} run {rep + 1}/{args.repeats}", file=sys.stderr)
                 lat["runs"][client].append(
                     clients.run(client, lat_server, case, args.duration, latency=True))
