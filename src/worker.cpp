@@ -153,9 +153,11 @@ void Worker::loop() {
     // io_uring_enter per batch instead of per response), but never wait longer than
     // config_.wait_max for the batch to fill: that bound is all the latency a batch can add.
     // With few requests in flight it waits for one completion, as a blocking client would.
+    // Half of what is in flight: the server keeps the other half to work on meanwhile; at 100
+    // connections that is ~50 completions per io_uring_enter (0.02 syscalls per response).
     unsigned wait_nr = 1;
     if (config_.wait_batch > 1) {
-      const uint64_t expected = inflight_ / depth_ / 4;
+      const uint64_t expected = inflight_ / depth_ / 2;
       wait_nr = static_cast<unsigned>(std::clamp<uint64_t>(expected, 1, config_.wait_batch));
       if (wait_nr > 1) {
         wait = std::min(wait, static_cast<uint64_t>(config_.wait_max.count()));

@@ -110,7 +110,7 @@ int main(int argc, char** argv) {
   app.add_option("--timeseries", config.timeseries_path, "Write the per-second series as CSV");
   std::string wait_max_text = "200us";
   app.add_option("--wait-batch", config.wait_batch,
-                 "Wait for up to this many completions per wake-up under load (default 32; 1: "
+                 "Wait for up to this many completions per wake-up under load (default 64; 1: "
                  "wake for each)");
   app.add_option("--wait-max", wait_max_text,
                  "Longest a batched wait may delay a completion (default 200us)");

@@ -36,7 +36,7 @@ struct RunConfig {
 
   // Completion batching (see Worker::loop): wait for up to `wait_batch` completions, at most
   // `wait_max` long. wait_batch 1 wakes for every completion.
-  uint32_t wait_batch = 32;
+  uint32_t wait_batch = 64;
   Nanos wait_max{std::chrono::microseconds(200)};
   bool sqpoll = false;  // a kernel thread polls the submission queue (costs a core)
 
