@@ -1,5 +1,9 @@
 #include "ringfire/ring.hpp"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+
 #include <cstdlib>
 #include <cstring>
 
@@ -21,6 +25,7 @@ std::string RingFeatures::describe() const {
   add(multishot_recv, "multishot_recv");
   add(buf_ring, "buf_ring");
   add(registered_files, "fixed_files");
+  add(direct_sockets, "direct_sockets");
   return s;
 }
 
@@ -105,6 +110,32 @@ io_uring_sqe* Ring::sqe() {
     s = io_uring_get_sqe(&ring_);
   }
   return s;
+}
+
+void Ring::reserve(unsigned n) {
+  if (io_uring_sq_space_left(&ring_) < n) io_uring_submit(&ring_);
+}
+
+bool Ring::probe_direct_socket(int family, unsigned slot) {
+  static const int kOne = 1;
+  reserve(2);
+  io_uring_sqe* open = io_uring_get_sqe(&ring_);
+  io_uring_prep_socket_direct(open, family, SOCK_STREAM, 0, slot, 0);
+  open->flags |= IOSQE_IO_LINK;
+  open->user_data = 0;
+  io_uring_sqe* tune = io_uring_get_sqe(&ring_);
+  compat::prep_setsockopt_fixed(tune, slot, IPPROTO_TCP, TCP_NODELAY, &kOne);
+  tune->user_data = 0;
+  if (io_uring_submit_and_wait(&ring_, 2) < 0) return false;
+  bool ok = true;
+  for (int i = 0; i < 2; ++i) {
+    io_uring_cqe* cqe = nullptr;
+    __kernel_timespec limit{1, 0};
+    if (io_uring_wait_cqe_timeout(&ring_, &cqe, &limit) != 0) return false;
+    ok = ok && cqe->res >= 0;
+    io_uring_cqe_seen(&ring_, cqe);
+  }
+  return ok;
 }
 
 BufferRing::~BufferRing() {

@@ -3,8 +3,27 @@
 #include <sys/mman.h>
 
 #include <cerrno>
+#include <cstdint>
 
 namespace ringfire::compat {
+
+namespace {
+// include/uapi/linux/io_uring.h of 6.7: enum { SOCKET_URING_OP_SIOCINQ, ..._SIOCOUTQ,
+// ..._GETSOCKOPT, ..._SETSOCKOPT }.
+constexpr uint32_t kSocketUringOpSetsockopt = 3;
+}  // namespace
+
+void prep_setsockopt_fixed(io_uring_sqe* sqe, unsigned slot, int level, int optname,
+                           const int* value) {
+  io_uring_prep_rw(IORING_OP_URING_CMD, sqe, static_cast<int>(slot), nullptr, 0, 0);
+  sqe->flags |= IOSQE_FIXED_FILE;
+  sqe->cmd_op = kSocketUringOpSetsockopt;
+  // 6.7's SQE: `level` and `optname` share the 64 bits of `addr`, `optlen` is `file_index`'s
+  // word and `optval` is `addr3`'s.
+  sqe->addr = static_cast<uint32_t>(level) | (uint64_t{static_cast<uint32_t>(optname)} << 32);
+  sqe->file_index = sizeof(int);
+  sqe->addr3 = reinterpret_cast<uintptr_t>(value);
+}
 
 io_uring_buf_ring* setup_buf_ring(io_uring* ring, unsigned entries, int group_id, int* err) {
   const size_t bytes = entries * sizeof(io_uring_buf);

@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "ringfire/uring_compat.hpp"
 #include "ringfire/worker.hpp"
 #include "worker_internal.hpp"
 
@@ -18,6 +19,10 @@ void Worker::start_connect(uint32_t id) {
   Connection& c = conns_[id];
   if (marks_.stop_ns != 0 && now_ >= marks_.stop_ns) return;
   const Endpoint& e = config_.endpoint;
+  if (direct_sockets_) {
+    start_direct_connect(id);
+    return;
+  }
   const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) {
     count_connect_error();
@@ -35,6 +40,33 @@ void Worker::start_connect(uint32_t id) {
                         reinterpret_cast<const sockaddr*>(&e.addr), e.len);
   if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
   sqe->user_data = tag(Op::kConnect, id, c.generation);
+  c.state = State::kConnecting;
+  timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
+}
+
+// socket → setsockopt(TCP_NODELAY) → connect as one linked chain into fixed slot `id` (the new
+// socket replaces the old one there, which closes it). The first two links post a CQE only if
+// they fail; then the rest of the chain completes with -ECANCELED, for a generation that
+// close_connection() has already left behind.
+void Worker::start_direct_connect(uint32_t id) {
+  static const int kOne = 1;
+  Connection& c = conns_[id];
+  const Endpoint& e = config_.endpoint;
+  const uint64_t t = tag(Op::kConnect, id, c.generation);
+  ring_.reserve(3);
+  io_uring_sqe* open = ring_.sqe();
+  io_uring_prep_socket_direct(open, e.addr.ss_family, SOCK_STREAM, 0, id, 0);
+  open->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
+  open->user_data = t;
+  io_uring_sqe* tune = ring_.sqe();
+  compat::prep_setsockopt_fixed(tune, id, IPPROTO_TCP, TCP_NODELAY, &kOne);
+  tune->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
+  tune->user_data = t;
+  io_uring_sqe* connect = ring_.sqe();
+  io_uring_prep_connect(connect, static_cast<int>(id), reinterpret_cast<const sockaddr*>(&e.addr),
+                        e.len);
+  connect->flags |= IOSQE_FIXED_FILE;
+  connect->user_data = t;
   c.state = State::kConnecting;
   timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
 }
@@ -88,6 +120,16 @@ void Worker::close_connection(uint32_t id) {
     ::shutdown(c.fd, SHUT_RDWR);
     ::close(c.fd);
     c.fd = -1;
+  } else if (direct_sockets_ && c.state != State::kIdle && c.state != State::kBackoff) {
+    // No descriptor to shut down: cancel what the ring still has on the slot (the multishot
+    // recv, a send stuck on a full socket, a connect). Their completions carry the old
+    // generation. The socket closes when the next connect replaces it in the slot (or the ring
+    // goes away).
+    io_uring_sqe* cancel = ring_.sqe();
+    io_uring_prep_cancel_fd(cancel, static_cast<int>(id),
+                            IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD_FIXED);
+    cancel->flags |= IOSQE_CQE_SKIP_SUCCESS;
+    cancel->user_data = tag(Op::kConnect, id, c.generation);
   }
   c.state = State::kIdle;
   c.recv_armed = false;

@@ -19,6 +19,9 @@ struct RingFeatures {
   bool multishot_recv = false;    // IORING_RECV_MULTISHOT with provided buffers (6.0)
   bool buf_ring = false;          // registered provided-buffer ring (5.19)
   bool registered_files = false;  // sparse fixed-file table (5.19)
+  bool direct_sockets = false;    // sockets opened, tuned and connected inside the ring
+                                  // (IORING_OP_SOCKET 5.19 + setsockopt command 6.7): no
+                                  // syscall per (re)connect
   std::string describe() const;   // one line, for --verbose and the JSON report
 };
 
@@ -48,6 +51,13 @@ class Ring {
 
   // An SQE, submitting what is queued first if the SQ is full. Never returns nullptr.
   io_uring_sqe* sqe();
+  // Submits what is queued if fewer than `n` SQEs are free, so that a chain of `n` linked SQEs
+  // is never split across two submissions.
+  void reserve(unsigned n);
+  // Whether this kernel opens a socket straight into fixed-file `slot` and sets TCP_NODELAY on
+  // it as ring operations. Tries it once, synchronously (leaves that socket in the slot; the
+  // first connect replaces it). Needs a registered file table with `slot` in it.
+  bool probe_direct_socket(int family, unsigned slot);
 
  private:
   void probe();

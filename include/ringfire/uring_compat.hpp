@@ -13,4 +13,11 @@ io_uring_buf_ring* setup_buf_ring(io_uring* ring, unsigned entries, int group_id
 // Unregisters and unmaps what setup_buf_ring made.
 void free_buf_ring(io_uring* ring, io_uring_buf_ring* br, unsigned entries, int group_id);
 
+// Linux 6.7 runs setsockopt() as an io_uring command on a socket (SOCKET_URING_OP_SETSOCKOPT);
+// liburing 2.5 added io_uring_prep_cmd_sock() for it, 2.3's headers lack even the SQE fields.
+// Prepares setsockopt(level, optname, *value) on the fixed file `slot`. `value` must stay valid
+// until the SQE has been submitted.
+void prep_setsockopt_fixed(io_uring_sqe* sqe, unsigned slot, int level, int optname,
+                           const int* value);
+
 }  // namespace ringfire::compat

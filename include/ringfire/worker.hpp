@@ -108,6 +108,7 @@ class Worker {
 
   // Connection lifecycle (cold paths).
   void start_connect(uint32_t id);
+  void start_direct_connect(uint32_t id);
   void arm_recv(uint32_t id);
   void close_connection(uint32_t id);
   void fail_and_reopen(uint32_t id, ErrorClass why);
@@ -144,6 +145,7 @@ class Worker {
   Pacer pacer_;
   std::vector<uint32_t> ready_;  // open loop: connections with room for another request
   bool fixed_files_ = false;
+  bool direct_sockets_ = false;  // connections open, tune and connect inside the ring (no fd)
   bool multishot_ = false;
   bool skip_send_cqes_ = false;
   std::vector<Connection> conns_;

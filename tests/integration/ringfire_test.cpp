@@ -2,6 +2,7 @@
 // against an independent count (the server's own, nginx's access log) or an exact expectation.
 #include <gtest/gtest.h>
 
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -79,12 +80,38 @@ TEST(Ringfire, ExactRequestCount) {
   EXPECT_EQ(served, 1000);
 }
 
-TEST(Ringfire, ServerClosingEveryResponseIsNotAnError) {
+// Linux 6.7 or later: sockets can be opened and tuned inside the ring.
+bool kernel_has_ring_setsockopt() {
+  utsname u{};
+  int major = 0, minor = 0;
+  if (uname(&u) != 0 || std::sscanf(u.release, "%d.%d", &major, &minor) != 2) return false;
+  return major > 6 || (major == 6 && minor >= 7);
+}
+
+// A new connection for every response, with the sockets made inside the ring (the default where
+// the kernel can) and with socket()/setsockopt()/close() (RINGFIRE_NO_DIRECT_SOCKETS=1, the
+// fallback for older kernels).
+class EveryResponseCloses : public ::testing::TestWithParam<bool> {};
+
+TEST_P(EveryResponseCloses, IsNotAnError) {
+  const bool direct = GetParam();
+  if (!direct) setenv("RINGFIRE_NO_DIRECT_SOCKETS", "1", 1);
   TargetServer server({"--close-every", "1"});
   ASSERT_TRUE(server.ok());
   const RingfireRun run = run_ringfire({"-c", "8", "-d", "1s", server.url()});
+  unsetenv("RINGFIRE_NO_DIRECT_SOCKETS");
   const int64_t served = server.stop_and_count();
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  const std::string features = run.result.at("run").at("ring_features").get<std::string>();
+  if (!direct) {
+    EXPECT_NE(features.find("-direct_sockets"), std::string::npos) << features;
+  } else if (kernel_has_ring_setsockopt()) {
+    EXPECT_NE(features.find("+direct_sockets"), std::string::npos) << features;
+  }
+  // Every connection but the (at most 8) still open at the end was closed by the server.
+  const json& totals = run.result.at("totals");
+  EXPECT_GE(u(totals, "connects"), u(totals, "peer_closes")) << totals.dump();
+  EXPECT_LE(u(totals, "connects"), u(totals, "peer_closes") + 8) << totals.dump();
   const json& t = run.result.at("totals");
   EXPECT_GT(u(t, "completed"), 100u);
   EXPECT_EQ(error_total(run.result), 0u) << t.dump();
@@ -92,6 +119,11 @@ TEST(Ringfire, ServerClosingEveryResponseIsNotAnError) {
   EXPECT_EQ(static_cast<uint64_t>(served), u(t, "completed") + u(t, "in_flight"));
   expect_accounting(run.result);
 }
+
+INSTANTIATE_TEST_SUITE_P(Sockets, EveryResponseCloses, ::testing::Values(true, false),
+                         [](const auto& param_info) {
+                           return param_info.param ? "InRing" : "Syscalls";
+                         });
 
 TEST(Ringfire, LocalhostFindsAServerOnIpv4Only) {
   TargetServer server;  // binds 127.0.0.1 only; localhost may resolve to ::1 first
