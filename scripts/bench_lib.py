@@ -33,6 +33,8 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 GRACE_S = 30.0
 # The 1-connection latency case: the blocking ping-pong is the floor ringfire is held to.
 LATENCY_CLIENTS = ("pingpong", "wrk", "ringfire")
+# Steady-state syscall counts leave out the first second: connection set-up and warm-up.
+STEADY_DELAY_S = 1.0
 
 
 # ----------------------------------------------------------------------------------------------
@@ -180,8 +182,10 @@ class Clients:
         self.args = args
         self.pin = ["taskset", "-c", str(args.client_cpu)]
 
-    def command(self, client, url, conns, pipeline, duration_s, json_path, latency=False):
-        d = f"{duration_s:g}s"
+    def command(self, client, url, conns, pipeline, duration_s, json_path, latency=False,
+                warmup_s=0):
+        """warmup_s: ringfire excludes that first part from its counts; wrk runs it on top."""
+        d = f"{duration_s + (warmup_s if client == 'wrk' else 0):g}s"
         if client == "wrk":
             cmd = self.pin + ["wrk", "-t1", f"-c{conns}", f"-d{d}", "--timeout", "5s"]
             if latency:
@@ -195,7 +199,7 @@ class Clients:
             return self.pin + [self.args.pingpong, "-d", d, "--json", json_path, url]
         return self.pin + [self.args.ringfire, "-t", "1", "--cpus", str(self.args.client_cpu),
                            "-c", str(conns), "-p", str(pipeline), "-d", d, "--timeout", "5s",
-                           "-q", "--json", json_path, url]
+                           "--warmup", f"{warmup_s:g}s", "-q", "--json", json_path, url]
 
     def run(self, client, server, case, duration_s, latency=False):
         with tempfile.TemporaryDirectory() as tmp:
@@ -237,6 +241,20 @@ class Clients:
                 res["perf_syscalls"] = count
                 res["perf_completed"] = done
                 res["syscalls_per_req"] = count / done
+            # Steady state: perf starts counting STEADY_DELAY_S after the start (connections are
+            # up by then); ringfire counts only the responses after an equal warm-up, wrk's total
+            # is prorated to the same window (it has no warm-up of its own).
+            cmd = ["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-o", perf_out,
+                   "-D", str(int(STEADY_DELAY_S * 1000)), "--"]
+            cmd += self.command(client, server["url"], case["conns"], case["pipeline"],
+                                duration_s, json_path, warmup_s=STEADY_DELAY_S)
+            r = run_client(cmd, None, duration_s + STEADY_DELAY_S + GRACE_S)
+            count = parse_perf(perf_out)
+            done = completed_of(client, r, json_path)
+            if client == "wrk":
+                done = done * duration_s / (duration_s + STEADY_DELAY_S)
+            if count and done:
+                res["steady_syscalls_per_req"] = count / done
         strace_out = os.path.join(tmp, "strace.txt")
         cmd = ["strace", "-c", "-f", "-o", strace_out]
         cmd += self.command(client, server["url"], case["conns"], case["pipeline"], duration_s,
@@ -325,6 +343,7 @@ def summarize(results):
             med[client] = median_of(runs, "client_us_per_req")
             ok = [r for r in runs if r.get("ok")]
             sc = case["syscalls"].get(client, {}).get("syscalls_per_req")
+            steady = case["syscalls"].get(client, {}).get("steady_syscalls_per_req")
             row = {
                 "case": case["label"],
                 "client": client,
@@ -335,6 +354,7 @@ def summarize(results):
                 "client_cpu_pct": median_of(runs, "client_cpu_pct"),
                 "server_cpu_pct": median_of(runs, "server_cpu_pct"),
                 "syscalls_per_req": sc,
+                "steady_syscalls_per_req": steady,
                 "ratio": None,
             }
             rows.append(row)
@@ -347,15 +367,17 @@ def markdown(results):
     rows = summarize(results)
     lines = [
         "| case | client | req/s median (min–max) | client µs CPU/req median (min–max) | "
-        "syscalls/req | client CPU % | server CPU % | CPU/req ringfire/wrk |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- |",
+        "syscalls/req whole run | steady state | client CPU % | server CPU % | "
+        "CPU/req ringfire/wrk |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         fail = "" if r["runs_ok"] == r["runs"] else f" ({r['runs'] - r['runs_ok']} failed)"
         lines.append(
             f"| {r['case']} | {r['client']}{fail} | {spread(r['rps'], '{:,.0f}')} | "
             f"{spread(r['us_per_req'], '{:.2f}')} | "
-            f"{'n/a' if r['syscalls_per_req'] is None else format(r['syscalls_per_req'], '.2f')} | "
+            f"{fmt_opt(r['syscalls_per_req'], '.3f')} | "
+            f"{fmt_opt(r['steady_syscalls_per_req'], '.3f')} | "
             f"{fmt_opt(r['client_cpu_pct'], '.0f')} | {fmt_opt(r['server_cpu_pct'], '.0f')} | "
             f"{'—' if r['ratio'] is None else format(r['ratio'], '.2f')} |")
     lat = results.get("latency")
