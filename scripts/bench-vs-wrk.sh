@@ -2,8 +2,10 @@
 # ringfire against wrk, side by side, on this machine: client CPU per request (the kernel's own
 # accounting), requests/s, syscalls per request, and each side's CPU share.
 #   scripts/bench-vs-wrk.sh [--quick] [--out DIR]
-# --quick: 1 run of 3 s per cell (under 2 minutes); default: 5 runs of 10 s (about 15 minutes).
-# Servers: nginx and ringfire-target, both pinned to CPU 0. Clients: pinned to CPU 1, one thread.
+# --quick: 1 run of 2 s per cell (under 2 minutes); default: 5 runs of 10 s (about 20 minutes).
+# Servers: nginx and ringfire-target (and a second ringfire-target that closes every connection
+# after one response), all pinned to CPU 0. Clients: pinned to CPU 1, one thread.
+# The 1-connection latency case adds ringfire-pingpong, a blocking ping-pong: the latency floor.
 # Each case runs wrk and ringfire alternately (A B A B ...), so slow drift hits both alike.
 # RINGFIRE_BUILD_DIR=DIR uses binaries already built there instead of building build/release.
 # All traffic goes to 127.0.0.1; every process started here is stopped on exit.
@@ -20,7 +22,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,9p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -54,20 +56,21 @@ done
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 if [ "$quick" = 1 ]; then
-  duration=3 repeats=1 syscall_duration=2
+  duration=2 repeats=1 syscall_duration=1
 else
   duration=10 repeats=5 syscall_duration=3
 fi
 # Safety bound for the servers: the whole run plus margin (3 cases x 2 servers + latency case).
-server_limit=$(((duration + 2) * repeats * 2 * 7 + syscall_duration * 40 + 300))
+server_limit=$(((duration + 2) * repeats * 2 * 9 + (syscall_duration + 2) * 60 + 300))
 
 workdir=$(mktemp -d)
 chmod 755 "$workdir" # nginx workers run as an unprivileged user and must reach their temp dirs
 nginx_pid=""
 target_pid=""
+close_pid=""
 cleanup() {
-  for pid in $nginx_pid $target_pid; do kill -TERM "$pid" 2>/dev/null || true; done
-  for pid in $nginx_pid $target_pid; do wait "$pid" 2>/dev/null || true; done
+  for pid in $nginx_pid $target_pid $close_pid; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in $nginx_pid $target_pid $close_pid; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$workdir"
 }
 trap cleanup EXIT
@@ -93,15 +96,25 @@ done
 (exec 3<>/dev/tcp/127.0.0.1/"$nginx_port") 2>/dev/null ||
   { echo "bench-vs-wrk: nginx did not start:" >&2; cat "$workdir/nginx/error.log" >&2; exit 1; }
 
-"$bin/ringfire-target" --port 0 --cpus 0 --duration "${server_limit}s" --quiet \
-  >"$workdir/target.out" &
-target_pid=$!
-for _ in $(seq 100); do
-  grep -q '^listening on' "$workdir/target.out" 2>/dev/null && break
-  sleep 0.05
-done
-target_addr=$(sed -n 's/^listening on //p' "$workdir/target.out")
-[ -n "$target_addr" ] || { echo "bench-vs-wrk: ringfire-target did not start" >&2; exit 1; }
+# start_target NAME [ARGS...]: ringfire-target on CPU 0; sets NAME_pid and NAME_addr.
+start_target() {
+  local name=$1
+  shift
+  "$bin/ringfire-target" --port 0 --cpus 0 --duration "${server_limit}s" --quiet "$@" \
+    >"$workdir/$name.out" &
+  printf -v "${name}_pid" %s $!
+  for _ in $(seq 100); do
+    grep -q '^listening on' "$workdir/$name.out" 2>/dev/null && break
+    sleep 0.05
+  done
+  local addr
+  addr=$(sed -n 's/^listening on //p' "$workdir/$name.out")
+  [ -n "$addr" ] || { echo "bench-vs-wrk: ringfire-target ($name) did not start" >&2; exit 1; }
+  printf -v "${name}_addr" %s "$addr"
+}
+start_target target
+# The same server closing every connection after one response: a new connection per request.
+start_target close --close-every 1
 
 version=$("$bin/ringfire" --version 2>/dev/null | head -1 || echo unknown)
 rev=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
@@ -111,9 +124,11 @@ mkdir -p "$out"
 echo "servers: nginx on 127.0.0.1:$nginx_port, ringfire-target on $target_addr (CPU 0);" \
   "clients on CPU 1; $repeats x ${duration}s per cell" >&2
 python3 scripts/bench_lib.py \
-  --ringfire "$bin/ringfire" --pingpong "$bin/ringfire-pingpong" --pipeline-lua scripts/wrk-pipeline.lua \
+  --ringfire "$bin/ringfire" --pingpong "$bin/ringfire-pingpong" \
+  --pipeline-lua scripts/wrk-pipeline.lua \
   --server "nginx=$nginx_pid=http://127.0.0.1:$nginx_port/" \
   --server "target=$target_pid=http://$target_addr/" \
+  --close-server "target=$close_pid=http://$close_addr/" \
   --latency-server target --client-cpu 1 \
   --duration "$duration" --repeats "$repeats" --syscall-duration "$syscall_duration" \
   --ringfire-version "$version ($rev)" --out "$out"

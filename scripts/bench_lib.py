@@ -475,6 +475,8 @@ def main():
     ap.add_argument("--pipeline-lua", required=True)
     ap.add_argument("--server", action="append", type=parse_server, required=True,
                     help="NAME=PID=URL; repeatable (cases run against each, in order)")
+    ap.add_argument("--close-server", type=parse_server,
+                    help="NAME=PID=URL of a server closing every connection after one response")
     ap.add_argument("--latency-server", help="NAME of the server for the 1-connection case")
     ap.add_argument("--client-cpu", type=int, default=1)
     ap.add_argument("--duration", type=float, default=10.0)
@@ -507,21 +509,25 @@ def main():
                      "syscall_counter": "perf raw_syscalls:sys_enter" if args.perf else "strace -c"},
         "cases": [],
     }
-    for server in args.server:
-        for case in cases:
-            label = f"{server['name']} {case['name']}"
-            entry = {"label": label, "server": server["name"], **case,
-                     "runs": {"wrk": [], "ringfire": []}, "syscalls": {}}
-            for rep in range(args.repeats):
-                for client in ("wrk", "ringfire"):  # alternate A B A B: drift hits both alike
-                    print(f"[{label}] {client} run {rep + 1}/{args.repeats}", file=sys.stderr)
-                    entry["runs"][client].append(clients.run(client, server, case, args.duration))
-            for client in ("wrk", "ringfire"):
-                print(f"[{label}] {client} syscall count", file=sys.stderr)
-                with tempfile.TemporaryDirectory() as tmp:
-                    entry["syscalls"][client] = clients.syscalls(client, server, case,
-                                                                 args.syscall_duration, tmp)
-            results["cases"].append(entry)
+    plan = [(server, case) for server in args.server for case in cases]
+    if args.close_server:
+        # A new connection for every request: what the connection set-up costs each client.
+        plan.append((args.close_server, {"name": "c100 new connection per response",
+                                         "conns": 100, "pipeline": 1}))
+    for server, case in plan:
+        label = f"{server['name']} {case['name']}"
+        entry = {"label": label, "server": server["name"], **case,
+                 "runs": {"wrk": [], "ringfire": []}, "syscalls": {}}
+        for rep in range(args.repeats):
+            for client in ("wrk", "ringfire"):  # alternate A B A B: drift hits both alike
+                print(f"[{label}] {client} run {rep + 1}/{args.repeats}", file=sys.stderr)
+                entry["runs"][client].append(clients.run(client, server, case, args.duration))
+        for client in ("wrk", "ringfire"):
+            print(f"[{label}] {client} syscall count", file=sys.stderr)
+            with tempfile.TemporaryDirectory() as tmp:
+                entry["syscalls"][client] = clients.syscalls(client, server, case,
+                                                             args.syscall_duration, tmp)
+        results["cases"].append(entry)
 
     lat_server = next((s for s in args.server if s["name"] == args.latency_server), None)
     if lat_server:

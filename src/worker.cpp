@@ -163,7 +163,7 @@ void Worker::loop() {
     // connections that is ~50 completions per io_uring_enter (0.02 syscalls per response).
     unsigned wait_nr = 1;
     if (config_.wait_batch > 1) {
-      const uint64_t expected = inflight_ / depth_ / 2;
+      const uint64_t expected = (inflight_ / depth_ + connecting_) / 2;
       wait_nr = static_cast<unsigned>(std::clamp<uint64_t>(expected, 1, config_.wait_batch));
       if (wait_nr > 1) {
         wait = std::min(wait, static_cast<uint64_t>(config_.wait_max.count()));

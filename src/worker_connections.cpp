@@ -41,6 +41,7 @@ void Worker::start_connect(uint32_t id) {
   if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
   sqe->user_data = tag(Op::kConnect, id, c.generation);
   c.state = State::kConnecting;
+  ++connecting_;
   timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
 }
 
@@ -68,12 +69,15 @@ void Worker::start_direct_connect(uint32_t id) {
   connect->flags |= IOSQE_FIXED_FILE;
   connect->user_data = t;
   c.state = State::kConnecting;
+  ++connecting_;
   timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
 }
 
 void Worker::on_connect(uint32_t id, int res) {
   Connection& c = conns_[id];
   if (c.state != State::kConnecting) return;
+  --connecting_;
+  c.state = State::kIdle;
   timers_.disarm(id);
   if (res < 0) {
     count_connect_error();
@@ -114,6 +118,7 @@ void Worker::close_connection(uint32_t id) {
   Connection& c = conns_[id];
   timers_.disarm(id);
   if (c.state == State::kOpen) --open_;
+  if (c.state == State::kConnecting) --connecting_;
   if (c.fd >= 0) {
     // shutdown() ends a pending multishot recv (it completes with 0, for the old generation).
     // The fixed-file slot keeps the socket alive until the next connect replaces it.

@@ -155,6 +155,7 @@ class Worker {
   uint64_t now_ = 0;
   uint64_t budget_used_ = 0;  // -n: measured requests sent and not failed
   uint64_t open_ = 0;         // connections in State::kOpen
+  uint64_t connecting_ = 0;   // connections in State::kConnecting (each owes us a completion)
   uint64_t last_progress_ns_ = 0;
   uint64_t last_backlog_probe_ns_ = 0;  // open loop: when max_backlog was last measured  // last
                                         // completed response (or the start)
