@@ -45,8 +45,22 @@ ResponseParser::Result ResponseParser::feed(std::span<const char> in) {
   const char* const end = begin + in.size();
   const char* p = begin;
   if (p == end) return {Status::kNeedMore, 0};
-  if (state_ == kStart) begin_response();
+  if (state_ == kStart) {
+    begin_response();
+    p = parse_head(p, end, begin);
+    if (state_ == kBodyLength && remaining_ <= static_cast<uint64_t>(end - p)) [[likely]] {
+      // The whole response is in the buffer: the common case, done without the loop below.
+      p += remaining_;
+      remaining_ = 0;
+      complete();
+      return {Status::kComplete, static_cast<size_t>(p - begin)};
+    }
+  }
   for (;;) {
+    const size_t consumed = static_cast<size_t>(p - begin);
+    if (error_ != ParseError::kNone) return {Status::kError, consumed};
+    if (state_ == kStart) return {Status::kComplete, consumed};
+    if (p == end) return {Status::kNeedMore, consumed};
     switch (state_) {
       case kBodyLength: {
         const uint64_t n = std::min<uint64_t>(remaining_, static_cast<uint64_t>(end - p));
@@ -63,10 +77,6 @@ ResponseParser::Result ResponseParser::feed(std::span<const char> in) {
         p = state_ <= kLastLineState ? parse_lines(p, end, begin) : parse_chunked(p, end, begin);
         break;
     }
-    const size_t consumed = static_cast<size_t>(p - begin);
-    if (error_ != ParseError::kNone) return {Status::kError, consumed};
-    if (state_ == kStart) return {Status::kComplete, consumed};
-    if (p == end) return {Status::kNeedMore, consumed};
   }
 }
 

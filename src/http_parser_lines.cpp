@@ -2,8 +2,9 @@
 // whole lines, and what the end of the head means for the body.
 //
 // The fast path: one pass from the status line to the empty line over whole lines, with what the
-// headers say kept in registers and stored once at the end. Lines are found 64 bytes at a time
-// where the buffer allows (windowed_header_lines), else 16 bytes at a time.
+// headers say kept in registers and stored once at the end (parse_head() for a response that
+// starts in the buffer, header_lines() for what follows a split). Lines are found from the control
+// bits of 64 bytes at a time, a line longer than that 16 bytes at a time.
 //
 // It takes only lines that are complete before lim and that the slow path would accept with the
 // same result: a name of bytes other than controls, space and ':'; a value of bytes other than
@@ -55,9 +56,9 @@ struct StatusLine {
   uint16_t status = 0;
 };
 
-// "HTTP/1.x NNN[ reason]" and its line end, all before lim.
-inline StatusLine status_line(const char* p, const scan::Window& w) {
-  if (w.lim() - p < 13) return {};
+// "HTTP/1.x NNN" and the byte after it (' ', or the line end), all before lim; status 0 if not.
+inline StatusLine status_fields(const char* p, const char* lim) {
+  if (lim - p < 13) return {};
   // One word compare for the version: it is "HTTP/1.1" or differs from it in the last digit only.
   const uint64_t http11 = scan::load_word("HTTP/1.1");
   const uint64_t diff = scan::load_word(p) ^ http11;
@@ -65,9 +66,14 @@ inline StatusLine status_line(const char* p, const scan::Window& w) {
   const auto digit = [](char ch) { return static_cast<unsigned>(ch - '0'); };
   if (p[8] != ' ' || digit(p[9]) - 1 > 8 || digit(p[10]) > 9 || digit(p[11]) > 9) return {};
   if (p[12] != ' ' && p[12] != '\r' && p[12] != '\n') return {};
-  const StatusLine taken{
-      nullptr, static_cast<uint8_t>(diff == 0),
-      static_cast<uint16_t>(digit(p[9]) * 100 + digit(p[10]) * 10 + digit(p[11]))};
+  return {nullptr, static_cast<uint8_t>(diff == 0),
+          static_cast<uint16_t>(digit(p[9]) * 100 + digit(p[10]) * 10 + digit(p[11]))};
+}
+
+// "HTTP/1.x NNN[ reason]" and its line end, all before lim.
+inline StatusLine status_line(const char* p, const scan::Window& w) {
+  const StatusLine taken = status_fields(p, w.lim());
+  if (taken.status == 0) return {};
   if (w.lim() - p >= 12 + 17) {
     // Room for 16 bytes of reason phrase and the byte after them: no bounds checks. The usual
     // short reason and CRLF are taken here.
@@ -108,17 +114,19 @@ struct Framing {
   uint64_t content_length;
 
   // Takes the value [v, e) of a header that decides framing if it is a common one, with the
-  // effect value_byte() and value_end() would have had. False: leave the line to them.
+  // effect value_byte() and value_end() would have had. False: leave the line to them. *e is the
+  // CR or LF that ends the line, so the scans forward need no bound: they stop there.
   [[gnu::always_inline]] bool take(uint8_t header, const char* v, const char* e) {
-    while (v < e && is_ows(static_cast<unsigned char>(*v))) ++v;
+    v += *v == ' ';  // the usual one space, then any other OWS
+    while (is_ows(static_cast<unsigned char>(*v))) [[unlikely]]++ v;
     if (header == kContentLength) {
       const char* const digits = v;
       uint64_t n = 0;
-      for (unsigned d; v < e && (d = static_cast<unsigned char>(*v) - unsigned{'0'}) <= 9; ++v) {
+      for (unsigned d; (d = static_cast<unsigned char>(*v) - unsigned{'0'}) <= 9; ++v) {
         n = n * 10 + d;
       }
       if (v == digits || v - digits > 18) return false;  // 18 digits cannot pass kMaxNumber
-      while (v < e && is_ows(static_cast<unsigned char>(*v))) ++v;
+      while (is_ows(static_cast<unsigned char>(*v))) ++v;
       if (v != e) return false;
       if ((flags & kHaveLength) != 0 && n != content_length) return false;  // an error
       flags |= kHaveLength;
@@ -162,98 +170,132 @@ inline const char* header_line(const char* p, const scan::Window& w, Framing& fr
   return next;
 }
 
-// The same for a run of lines, 64 bytes of input at a time while there are 64 before lim: the
-// control and name-stop bits of the window come from loads at its start only, so from one line to
-// the next there is only a shift, a bit count and an add, and no load waits for the previous
-// line's end to be known (which is what bounds the per-line paths below). Takes lines that end in
-// CRLF with no HT before it and lie wholly in the window, then moves the window to the next line
-// start; returns at the first line it does not take.
-inline const char* windowed_header_lines(const char* p, const char* lim, Framing& framing,
-                                         uint32_t name_sizes) {
-  const uint16_t crlf = load_pair("\r\n");
-  while (lim - p >= 64) {
-    const scan::Masks64 m = scan::masks_64(p);
-    unsigned s = 0;  // start of the current line in the window
-    while (s < 64) {
-      const uint64_t controls = m.control >> s;
-      if (controls == 0) break;  // the line goes on past the window
-      const unsigned e = s + static_cast<unsigned>(__builtin_ctzll(controls));
-      // The name ends at the first stop byte, which is the line end at the latest.
-      const unsigned colon = s + static_cast<unsigned>(__builtin_ctzll(m.name_stop >> s));
-      // The LF may be the byte after the window: it must be before lim.
-      if (colon == s || p[colon] != ':' || lim - (p + e) < 2 || load_pair(p + e) != crlf) {
-        return p + s;
-      }
-      const unsigned size = colon - s;
-      if (size < 32 && ((name_sizes >> size) & 1) != 0) {
-        const uint8_t header = header_named(p + s, size);
-        if (header != 0 && !framing.take(header, p + colon + 1, p + e)) return p + s;
-      }
-      s = e + 2;
-    }
-    if (s == 0) return p;  // a line longer than the window
-    p += s;
-  }
-  return p;
-}
-
-// Lines that each start at least kRoom bytes before lim (the last ones of a head that ends near
-// the end of the buffer): the 16-byte loads of the name and of the first 16 bytes of the value, and
-// the CRLF compare, then need no bounds checks. Takes names of up to 16 bytes and lines ending in
-// CRLF with no HT before it; returns at the first line it does not take (for header_line()).
-constexpr ptrdiff_t kRoom = 34;  // name block (p + 16), value block (colon + 1 + 16), CRLF
-
-inline const char* roomy_header_lines(const char* p, const char* lim, Framing& framing,
-                                      uint32_t name_sizes) {
-  const uint16_t crlf = load_pair("\r\n");
-  while (lim - p >= kRoom) {
-    // No stop byte in the 16 means a name of 16 bytes or more: then p[16] must be its ':'.
-    const char* colon =
-        p + static_cast<unsigned>(__builtin_ctz(scan::name_stop_bits_16(p) | 0x10000));
-    if (*colon != ':' || colon == p) break;
-    const char* v = colon + 1;
-    uint32_t controls = scan::control_bits_16(v);
-    while (controls == 0) {
-      v += 16;
-      if (lim - v < 17) return p;  // this block, and the byte after it for the LF
-      controls = scan::control_bits_16(v);
-    }
-    const char* e = v + static_cast<unsigned>(__builtin_ctz(controls));
-    if (load_pair(e) != crlf) break;
-    const auto size = static_cast<size_t>(colon - p);
-    if (((name_sizes >> size) & 1) != 0) {
-      const uint8_t header = header_named(p, size);
-      if (header != 0 && !framing.take(header, colon + 1, e)) break;
-    }
-    p = e + 2;
-  }
-  return p;
-}
-
 // Whole header lines from the line start p, up to and including the empty line that ends the head
 // (or the trailers), or up to a line left to the slow path.
 struct Lines {
   const char* stop;  // after the empty line, or at the start of the line not taken
   bool ended;        // the empty line was taken
 };
-inline Lines header_lines(const char* p, const scan::Window& w, Framing& framing,
-                          uint32_t name_sizes) {
-  p = windowed_header_lines(p, w.lim(), framing, name_sizes);
-  p = roomy_header_lines(p, w.lim(), framing, name_sizes);
-  while (p < w.lim()) {
-    if (*p == '\r' || *p == '\n') {
-      // The empty line (if its LF is there; else the slow path waits for it).
-      const char* next = after_line_end(p, w);
-      return next != nullptr ? Lines{next, true} : Lines{p, false};
+
+// Lines are found 64 bytes of input at a time: the control bits of a window come from loads at its
+// start only, so from one line to the next there is only a bit count and an add, and no load waits
+// for the previous line's end to be known. The name of each line is checked with a load at its
+// start, which nothing else waits for. A window starts at a line start and takes the lines that end
+// in CRLF with no HT before it and lie wholly in it; the next window starts at the first line it
+// did not hold. Near lim the window is the last 64 bytes before lim, so the end of a head costs no
+// more than its middle. A line longer than a window goes the 16-byte way (header_line()).
+//
+// `controls` are the control bits of the window at p from the line start `line` on (the status
+// line may have been taken from the same window).
+[[gnu::always_inline]] inline Lines header_lines(const char* p, uint64_t controls, const char* line,
+                                                 const scan::Window& w, const char* floor,
+                                                 Framing& framing, uint32_t name_sizes) {
+  const uint16_t crlf = load_pair("\r\n");
+  const char* const lim = w.lim();
+  for (;;) {
+    // Lines that end 16 bytes or more before lim: their name's 16-byte load and their LF are
+    // before lim, no bounds to check. Names of 1 to 15 bytes; anything else goes on in the loop
+    // below, which checks everything.
+    const ptrdiff_t roomy = lim - p - 16;  // the last offset 16 bytes before lim
+    for (; controls != 0; controls &= controls - 1, controls &= controls - 1) {
+      const auto at = static_cast<ptrdiff_t>(static_cast<unsigned>(__builtin_ctzll(controls)));
+      const char* const e = p + at;
+      if (e == line || at > roomy || load_pair(e) != crlf) break;
+      const auto size =
+          static_cast<unsigned>(__builtin_ctz(scan::name_stop_bits_16(line) | 0x10000));
+      if (size - 1 >= 15) break;
+      if (line[size] != ':') return {line, false};
+      if (((name_sizes >> size) & 1) != 0) {
+        const uint8_t header = header_named(line, size);
+        if (header != 0 && !framing.take(header, line + size + 1, e)) return {line, false};
+      }
+      line = e + 2;  // the CR's bit and the LF's are cleared next
     }
-    const char* next = header_line(p, w, framing, name_sizes);
-    if (next == nullptr) break;
-    p = next;
+    for (; controls != 0; controls &= controls - 1, controls &= controls - 1) {
+      const char* const e = p + static_cast<size_t>(__builtin_ctzll(controls));
+      if (e == line) {
+        // The empty line (if its LF is there; else the slow path waits for it).
+        const char* next = after_line_end(line, w);
+        return next != nullptr ? Lines{next, true} : Lines{line, false};
+      }
+      // The LF may be the byte after the window: it must be before lim.
+      if (lim - e < 2 || load_pair(e) != crlf) return {line, false};
+      // The name ends at the first stop byte, which is the line end at the latest.
+      const char* const colon = w.first_name_stop(line);
+      if (colon == line || *colon != ':') return {line, false};
+      const auto size = static_cast<size_t>(colon - line);
+      if (size < 32 && ((name_sizes >> size) & 1) != 0) {
+        const uint8_t header = header_named(line, size);
+        if (header != 0 && !framing.take(header, colon + 1, e)) return {line, false};
+      }
+      line = e + 2;  // the CR's bit and the LF's (if in the window) are cleared next
+    }
+    if (line == p) {
+      // No line end in the window: a line longer than it, or one not complete before lim.
+      if (lim - p <= 64) return {p, false};
+      line = header_line(p, w, framing, name_sizes);
+      if (line == nullptr) return {p, false};
+    }
+    p = line;
+    if (p >= lim) return {p, false};
+    controls = scan::controls_64_before(p, lim, floor);
   }
-  return {p, false};
 }
 
 }  // namespace
+
+// The head of a response that starts at p (state kStatus, nothing of it read yet), the common way:
+// the status line and the header lines in one pass, with what they say in registers, the budget
+// and the counts stored once, and the usual framing (a Content-Length body) decided on the spot.
+// Stops where the fast path stops and leaves the state as the line states would have it there, so
+// parse_lines() goes on from that point as if it had read those lines itself.
+const char* ResponseParser::parse_head(const char* p, const char* end, const char* floor) {
+  const char* const lim = static_cast<size_t>(end - p) > budget_ ? p + budget_ : end;
+  const scan::Window w(floor, lim);
+  StatusLine status = status_fields(p, lim);
+  if (status.status == 0) return p;
+  // The end of the status line from the first window's bits, and the headers from the same window
+  // on. Its first 12 bytes are no control bytes, so the first one is its end if it is a CR.
+  const char* window = p;
+  uint64_t controls = scan::controls_64_before(p, lim, floor);
+  const char* const e = controls != 0 ? p + __builtin_ctzll(controls) : lim;
+  if (lim - e >= 2 && load_pair(e) == load_pair("\r\n")) {
+    status.next = e + 2;
+    controls &= controls - 1;
+    controls &= controls - 1;
+  } else {
+    status = status_line(p, w);  // a bare LF, an HT or a long reason phrase
+    if (status.next == nullptr) return p;
+    window = status.next;
+    controls = window < lim ? scan::controls_64_before(window, lim, floor) : 0;
+  }
+  Framing framing{flags_, 0};
+  const Lines taken =
+      header_lines(window, controls, status.next, w, floor, framing, kFramingNameSizes);
+  const char* stop = taken.stop;
+  info_.http_minor = status.http_minor;
+  info_.status = status.status;
+  flags_ = framing.flags;
+  content_length_ = framing.content_length;
+  if (!taken.ended) {
+    // The line the fast path left goes the slow way now, not through it again in parse_lines().
+    state_ = kLineStart;
+    if (stop < lim) stop = lines_slow(stop, lim);
+  } else if ((framing.flags & ~kConnectionKeepAlive) == kHaveLength && status.status >= 200 &&
+             status.status != 204 && status.status != 304 && framing.content_length != 0) {
+    // end_of_head()'s common case, with the values at hand.
+    info_.keep_alive = status.http_minor == 1 || (framing.flags & kConnectionKeepAlive) != 0;
+    info_.body_bytes = framing.content_length;
+    remaining_ = framing.content_length;
+    state_ = kBodyLength;
+  } else {
+    end_of_head();
+  }
+  const auto used = static_cast<uint32_t>(stop - p);
+  budget_ -= used;
+  info_.header_bytes = used;
+  return stop;
+}
 
 // Runs the line states on at most budget_ bytes, so a head that never ends is an error after
 // max_header_bytes however it is split, and costs no memory meanwhile. Whole lines go the fast
@@ -277,7 +319,8 @@ const char* ResponseParser::parse_lines(const char* p, const char* end, const ch
       // What the lines say is kept in registers and stored once, not after every line.
       Framing framing{flags_, content_length_};
       const uint32_t name_sizes = (flags_ & kTrailers) != 0 ? 0 : kFramingNameSizes;
-      const Lines taken = header_lines(p, w, framing, name_sizes);
+      const Lines taken = header_lines(p, scan::controls_64_before(p, lim, floor), p, w, floor,
+                                       framing, name_sizes);
       flags_ = framing.flags;
       content_length_ = framing.content_length;
       if (taken.ended) end_of_head();

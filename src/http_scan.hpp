@@ -64,19 +64,11 @@ inline uint32_t name_stop_bits_16(const char* p) {
 #endif
 }
 
-// Bit i of `control` / `name_stop` for byte i of 64 bytes of input. All the loads depend on the
-// start address only, so a run of lines found in the bits costs a few cycles each, not a load each.
-struct Masks64 {
-  uint64_t control;
-  uint64_t name_stop;
-};
-
-inline Masks64 masks_64(const char* p) {
-  Masks64 m{0, 0};
-  for (unsigned i = 0; i < 64; i += 16) {
-    m.control |= uint64_t{control_bits_16(p + i)} << i;
-    m.name_stop |= uint64_t{name_stop_bits_16(p + i)} << i;
-  }
+// Bit i set if byte p[i] (i < 64) is a control byte. All four loads depend on p only, so a run of
+// lines found in the bits costs a few cycles each, not a load each.
+inline uint64_t control_bits_64(const char* p) {
+  uint64_t m = 0;
+  for (unsigned i = 0; i < 64; i += 16) m |= uint64_t{control_bits_16(p + i)} << i;
   return m;
 }
 
@@ -150,5 +142,19 @@ class Window {
   const char* floor_;
   const char* lim_;
 };
+
+// Bit i set if q + i < lim and that byte is a control byte (i < 64), loading nothing outside
+// [floor, lim). q < lim. Near lim the 64 bytes that end at lim are loaded instead and the bits
+// shifted into place, so the last lines of a head cost no more than the others.
+inline uint64_t controls_64_before(const char* q, const char* lim, const char* floor) {
+  if (lim - q >= 64) [[likely]]
+    return control_bits_64(q);
+  const auto left = static_cast<unsigned>(lim - q);
+  if (lim - floor >= 64) return control_bits_64(lim - 64) >> (64 - left);
+  const Window w(floor, lim);
+  uint64_t m = 0;
+  for (unsigned i = 0; i < left; i += 16) m |= uint64_t{w.controls(q + i)} << i;
+  return m;
+}
 
 }  // namespace ringfire::scan

@@ -94,6 +94,7 @@ class ResponseParser {
   void begin_response();
   void complete() { state_ = 0; }
   // http_parser_lines.cpp: the head, with whole lines taken at once while they are in the buffer.
+  const char* parse_head(const char* p, const char* end, const char* floor);
   const char* parse_lines(const char* p, const char* end, const char* floor);
   void end_of_head();
   // http_parser_slow.cpp: the byte-at-a-time state machine, for everything else.

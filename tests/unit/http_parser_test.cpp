@@ -378,6 +378,30 @@ std::vector<Case> cases() {
         std::string("HTTP/1.1 200 OK\r\nContent-Length: ") + value + "\r\n\r\n",
         ParseError::kBadContentLength);
   }
+  // The fast path's edges: names of 15, 16 and 17 bytes (its 16-byte name load), lines that cross
+  // its 64-byte windows or are longer than one, and lines that end within 16 bytes of the buffer.
+  ok("name_sizes_around_16",
+     ok_with_length("abc",
+                    "X-Fifteen-Bytes: a\r\nX-Sixteen-Bytes1: b\r\nX-Seventeen-Byte1: c\r\n"
+                    "Transfer-Encodinx: chunked\r\nConnection: close\r\n"),
+     {{200, false, 3}});
+  ok("long_lines_across_windows",
+     ok_with_length("hi", "X-Long: " + std::string(150, 'v') + "\r\nX-" + std::string(70, 'n') +
+                              ": y\r\nX-Mid: " + std::string(40, 'm') + "\r\n"),
+     {{200, true, 2}});
+  ok("short_head_near_end", "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n", {{200, true, 0}});
+  ok("headers_end_near_end", "HTTP/1.1 204 No Content\r\nServer: x\r\nA: b\r\n\r\n",
+     {{204, true, 0}});
+  bad("space_in_name_mid_head",
+      "HTTP/1.1 200 OK\r\nServer: nginx\r\nDate: Fri, 27 Nov 2026 18:00:00 GMT\r\n"
+      "Bad Name: x\r\nContent-Length: 0\r\n\r\n",
+      ParseError::kBadHeader);
+  bad("empty_name_mid_head",
+      "HTTP/1.1 200 OK\r\nServer: nginx\r\n: x\r\nContent-Length: 0\r\n\r\n" + std::string(64, ' '),
+      ParseError::kBadHeader);
+  bad("bare_cr_in_value_mid_head",
+      "HTTP/1.1 200 OK\r\nServer: ng\rinx\r\nContent-Length: 0\r\n\r\n" + std::string(64, ' '),
+      ParseError::kBadHeader);
   bad("length_conflict", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
       ParseError::kBadContentLength);
   bad("length_error_before_control", "HTTP/1.1 200 OK\r\nContent-Length: 1a\x01\r\n\r\n",
