@@ -1,28 +1,34 @@
 #!/usr/bin/env bash
 # ringfire against wrk, side by side, on this machine: client CPU per request (the kernel's own
 # accounting), requests/s, syscalls per request, and each side's CPU share.
-#   scripts/bench-vs-wrk.sh [--quick] [--out DIR]
+#   scripts/bench-vs-wrk.sh [--quick] [--rfs] [--out DIR]
 # --quick: 1 run of 2 s per cell (under 2 minutes); default: 5 runs of 10 s (about 20 minutes).
 # Servers: nginx and ringfire-target (and a second ringfire-target that closes every connection
 # after one response), all pinned to CPU 0. Clients: pinned to CPU 1, one thread.
 # The 1-connection latency case adds ringfire-pingpong, a blocking ping-pong: the latency floor.
 # Each case runs wrk and ringfire alternately (A B A B ...), so slow drift hits both alike.
+# --rfs: servers and clients in a network namespace of the script's own, whose loopback steers
+#   each packet's receive processing to the CPU of the socket that reads it (RPS + RFS), as two
+#   machines with NICs would: the client no longer pays for the server's receive, it pays for its
+#   own. Needs root; sets net.core.rps_sock_flow_entries for the run and restores it.
 # RINGFIRE_BUILD_DIR=DIR uses binaries already built there instead of building build/release.
 # All traffic goes to 127.0.0.1; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 quick=0
+rfs=0
 out=out/bench
 while [ $# -gt 0 ]; do
   case "$1" in
     --quick) quick=1 ;;
+    --rfs) rfs=1 ;;
     --out)
       out=${2:?--out needs a directory}
       shift
       ;;
     -h | --help)
-      sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -68,16 +74,35 @@ chmod 755 "$workdir" # nginx workers run as an unprivileged user and must reach 
 nginx_pid=""
 target_pid=""
 close_pid=""
+netns=""
+flow_entries=""
 cleanup() {
   for pid in $nginx_pid $target_pid $close_pid; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in $nginx_pid $target_pid $close_pid; do wait "$pid" 2>/dev/null || true; done
+  [ -z "$netns" ] || ip netns del "$netns" 2>/dev/null || true
+  [ -z "$flow_entries" ] || sysctl -qw net.core.rps_sock_flow_entries="$flow_entries" || true
   rm -rf "$workdir"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
+# in_ns CMD...: runs CMD where the servers and clients live (the private namespace with --rfs).
+in_ns=()
+if [ "$rfs" = 1 ]; then
+  [ "$(id -u)" -eq 0 ] || { echo "bench-vs-wrk: --rfs needs root (netns, sysctl)" >&2; exit 1; }
+  netns=ringfire-bench-$$
+  ip netns add "$netns"
+  ip -n "$netns" link set lo up
+  flow_entries=$(sysctl -n net.core.rps_sock_flow_entries)
+  sysctl -qw net.core.rps_sock_flow_entries=32768
+  # RPS on every CPU, and RFS: a packet is processed on the CPU that last read its socket.
+  ip netns exec "$netns" sh -c 'q=/sys/class/net/lo/queues/rx-0
+    printf %x $(((1 << $(nproc)) - 1)) >$q/rps_cpus && echo 32768 >$q/rps_flow_cnt'
+  in_ns=(ip netns exec "$netns")
+fi
+
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  "${in_ns[@]}" python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
 # nginx: the config every ringfire script uses, with the access log off — writing one log line
@@ -86,21 +111,21 @@ nginx_port=$(free_port)
 mkdir -p "$workdir/nginx"
 scripts/nginx-conf.sh "$workdir/nginx" "$nginx_port" |
   sed 's|^\( *\)access_log .*;|\1access_log off;|' >"$workdir/nginx/nginx.conf"
-taskset -c 0 nginx -c "$workdir/nginx/nginx.conf" -p "$workdir/nginx" \
+"${in_ns[@]}" taskset -c 0 nginx -c "$workdir/nginx/nginx.conf" -p "$workdir/nginx" \
   -e "$workdir/nginx/error.log" &
 nginx_pid=$!
 for _ in $(seq 100); do
-  (exec 3<>/dev/tcp/127.0.0.1/"$nginx_port") 2>/dev/null && break
+  grep -q ":$nginx_port " <("${in_ns[@]}" ss -Hltn) && break
   sleep 0.05
 done
-(exec 3<>/dev/tcp/127.0.0.1/"$nginx_port") 2>/dev/null ||
+grep -q ":$nginx_port " <("${in_ns[@]}" ss -Hltn) ||
   { echo "bench-vs-wrk: nginx did not start:" >&2; cat "$workdir/nginx/error.log" >&2; exit 1; }
 
 # start_target NAME [ARGS...]: ringfire-target on CPU 0; sets NAME_pid and NAME_addr.
 start_target() {
   local name=$1
   shift
-  "$bin/ringfire-target" --port 0 --cpus 0 --duration "${server_limit}s" --quiet "$@" \
+  "${in_ns[@]}" "$bin/ringfire-target" --port 0 --cpus 0 --duration "${server_limit}s" --quiet "$@" \
     >"$workdir/$name.out" &
   printf -v "${name}_pid" %s $!
   for _ in $(seq 100); do
@@ -129,7 +154,7 @@ python3 scripts/bench_lib.py \
   --server "nginx=$nginx_pid=http://127.0.0.1:$nginx_port/" \
   --server "target=$target_pid=http://$target_addr/" \
   --close-server "target=$close_pid=http://$close_addr/" \
-  --latency-server target --client-cpu 1 \
+  --latency-server target --client-cpu 1 ${netns:+--netns "$netns"} \
   --duration "$duration" --repeats "$repeats" --syscall-duration "$syscall_duration" \
   --ringfire-version "$version ($rev)" --out "$out"
 echo >&2

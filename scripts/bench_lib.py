@@ -33,6 +33,9 @@ CLK_TCK = os.sysconf("SC_CLK_TCK")
 GRACE_S = 30.0
 # The 1-connection latency case: the blocking ping-pong is the floor ringfire is held to.
 LATENCY_CLIENTS = ("pingpong", "wrk", "ringfire")
+# Where the receive side of loopback runs: the sender's CPU (plain), or the reader's (--rfs).
+LOOPBACK_PLAIN = "loopback: each packet's receive runs on the sender's CPU"
+LOOPBACK_RFS = "loopback in a private netns with RPS+RFS: each receive runs on the reader's CPU"
 # Steady-state syscall counts leave out the first second: connection set-up and warm-up.
 STEADY_DELAY_S = 1.0
 
@@ -82,14 +85,28 @@ def tree_cpu_s(pid):
     return total / CLK_TCK
 
 
-def run_client(cmd, server_pid, timeout_s):
-    """Runs cmd to completion; returns its output and the kernel's view of what it cost."""
+def cpu_busy_s(cpu):
+    """Seconds CPU `cpu` has spent on anything but idle and iowait since boot (/proc/stat)."""
+    with open("/proc/stat") as f:
+        for line in f:
+            if line.startswith(f"cpu{cpu} "):
+                ticks = [int(x) for x in line.split()[1:]]
+                return (sum(ticks[:8]) - ticks[3] - ticks[4]) / CLK_TCK
+    return None
+
+
+def run_client(cmd, server_pid, timeout_s, client_cpu=None):
+    """Runs cmd to completion; returns its output and the kernel's view of what it cost: the
+    client's own rusage and, when it is pinned, how busy its CPU was meanwhile (that also counts
+    interrupt and softirq work done on that CPU while the client slept, which rusage does not)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         server_before = tree_cpu_s(server_pid) if server_pid else 0.0
+        core_before = cpu_busy_s(client_cpu) if client_cpu is not None else None
         start = time.monotonic()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err)
         status, usage = wait_bounded(proc, timeout_s)
         wall = time.monotonic() - start
+        core_after = cpu_busy_s(client_cpu) if client_cpu is not None else None
         server_after = tree_cpu_s(server_pid) if server_pid else 0.0
         out.seek(0)
         err.seek(0)
@@ -101,6 +118,8 @@ def run_client(cmd, server_pid, timeout_s):
             "client_user_s": usage.ru_utime if usage else None,
             "client_sys_s": usage.ru_stime if usage else None,
             "server_cpu_s": server_after - server_before,
+            "client_core_busy_s": (core_after - core_before
+                                   if core_before is not None and core_after is not None else None),
             "stdout": out.read().decode(errors="replace"),
             "stderr": err.read().decode(errors="replace"),
         }
@@ -180,7 +199,8 @@ def parse_pingpong(json_path):
 class Clients:
     def __init__(self, args):
         self.args = args
-        self.pin = ["taskset", "-c", str(args.client_cpu)]
+        netns = ["ip", "netns", "exec", args.netns] if args.netns else []
+        self.pin = netns + ["taskset", "-c", str(args.client_cpu)]
 
     def command(self, client, url, conns, pipeline, duration_s, json_path, latency=False,
                 warmup_s=0):
@@ -206,7 +226,7 @@ class Clients:
             json_path = os.path.join(tmp, "ringfire.json")
             cmd = self.command(client, server["url"], case["conns"], case["pipeline"],
                                duration_s, json_path, latency)
-            r = run_client(cmd, server["pid"], duration_s + GRACE_S)
+            r = run_client(cmd, server["pid"], duration_s + GRACE_S, self.args.client_cpu)
             try:
                 parsed = (parse_wrk(r["stdout"]) if client == "wrk" else
                           parse_pingpong(json_path) if client == "pingpong" else
@@ -220,6 +240,8 @@ class Clients:
             r["client_us_per_req"] = r["client_cpu_s"] * 1e6 / r["completed"]
             r["client_cpu_pct"] = 100.0 * r["client_cpu_s"] / r["wall_s"]
             r["server_cpu_pct"] = 100.0 * r["server_cpu_s"] / r["wall_s"]
+            if r.get("client_core_busy_s") is not None:
+                r["core_us_per_req"] = r["client_core_busy_s"] * 1e6 / r["completed"]
         else:
             print(f"  FAILED: {' '.join(cmd)}\n  {r['stderr'].strip()[-400:]}", file=sys.stderr)
         r["stdout"] = r["stdout"][-2000:]
@@ -337,10 +359,11 @@ def median_of(runs, key):
 def summarize(results):
     rows = []
     for case in results["cases"]:
-        med = {}
+        med, core = {}, {}
         for client in ("wrk", "ringfire"):
             runs = case["runs"][client]
             med[client] = median_of(runs, "client_us_per_req")
+            core[client] = median_of(runs, "core_us_per_req")
             ok = [r for r in runs if r.get("ok")]
             sc = case["syscalls"].get(client, {}).get("syscalls_per_req")
             steady = case["syscalls"].get(client, {}).get("steady_syscalls_per_req")
@@ -353,6 +376,8 @@ def summarize(results):
                 "us_per_req": [r["client_us_per_req"] for r in ok],
                 "client_cpu_pct": median_of(runs, "client_cpu_pct"),
                 "server_cpu_pct": median_of(runs, "server_cpu_pct"),
+                "core_us_per_req": core[client],
+                "core_ratio": None,
                 "syscalls_per_req": sc,
                 "steady_syscalls_per_req": steady,
                 "ratio": None,
@@ -360,6 +385,8 @@ def summarize(results):
             rows.append(row)
         if med["wrk"] and med["ringfire"]:
             rows[-1]["ratio"] = med["ringfire"] / med["wrk"]
+        if core["wrk"] and core["ringfire"]:
+            rows[-1]["core_ratio"] = core["ringfire"] / core["wrk"]
     return rows
 
 
@@ -368,8 +395,8 @@ def markdown(results):
     lines = [
         "| case | client | req/s median (min–max) | client µs CPU/req median (min–max) | "
         "syscalls/req whole run | steady state | client CPU % | server CPU % | "
-        "CPU/req ringfire/wrk |",
-        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+        "CPU/req ringfire/wrk | client core µs busy/req | core/req ringfire/wrk |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for r in rows:
         fail = "" if r["runs_ok"] == r["runs"] else f" ({r['runs'] - r['runs_ok']} failed)"
@@ -379,7 +406,9 @@ def markdown(results):
             f"{fmt_opt(r['syscalls_per_req'], '.3f')} | "
             f"{fmt_opt(r['steady_syscalls_per_req'], '.3f')} | "
             f"{fmt_opt(r['client_cpu_pct'], '.0f')} | {fmt_opt(r['server_cpu_pct'], '.0f')} | "
-            f"{'—' if r['ratio'] is None else format(r['ratio'], '.2f')} |")
+            f"{'—' if r['ratio'] is None else format(r['ratio'], '.2f')} | "
+            f"{fmt_opt(r['core_us_per_req'], '.2f')} | "
+            f"{'—' if r['core_ratio'] is None else format(r['core_ratio'], '.2f')} |")
     lat = results.get("latency")
     if lat:
         lines += ["", f"Light load, 1 connection against {lat['server']} (no delay):", "",
@@ -479,6 +508,7 @@ def main():
                     help="NAME=PID=URL of a server closing every connection after one response")
     ap.add_argument("--latency-server", help="NAME of the server for the 1-connection case")
     ap.add_argument("--client-cpu", type=int, default=1)
+    ap.add_argument("--netns", help="run the clients in this network namespace (--rfs)")
     ap.add_argument("--duration", type=float, default=10.0)
     ap.add_argument("--repeats", type=int, default=5)
     ap.add_argument("--syscall-duration", type=float, default=2.0)
@@ -505,6 +535,7 @@ def main():
         "machine": machine(),
         "ringfire_version": args.ringfire_version,
         "settings": {"duration_s": args.duration, "repeats": args.repeats,
+                     "loopback": LOOPBACK_RFS if args.netns else LOOPBACK_PLAIN,
                      "client_cpu": args.client_cpu, "syscall_duration_s": args.syscall_duration,
                      "syscall_counter": "perf raw_syscalls:sys_enter" if args.perf else "strace -c"},
         "cases": [],
@@ -546,7 +577,8 @@ def main():
     m = results["machine"]
     header = (f"{m['date']} · {m['cpu_model']} · {m['cpus']} CPUs · Linux {m['kernel']} · "
               f"{m['wrk']} · {m['nginx']} · ringfire {args.ringfire_version} · "
-              f"{args.repeats} × {args.duration:g} s per cell · syscalls by "
+              f"{args.repeats} × {args.duration:g} s per cell · "
+              f"{results['settings']['loopback']} · syscalls by "
               f"{results['settings']['syscall_counter']} · load average "
               f"{m['loadavg_start']} at start, {m['loadavg_end']} at end")
     results["table_markdown"] = table
