@@ -281,13 +281,6 @@ const char* ResponseParser::parse_head(const char* p, const char* end, const cha
     // The line the fast path left goes the slow way now, not through it again in parse_lines().
     state_ = kLineStart;
     if (stop < lim) stop = lines_slow(stop, lim);
-  } else if ((framing.flags & ~kConnectionKeepAlive) == kHaveLength && status.status >= 200 &&
-             status.status != 204 && status.status != 304 && framing.content_length != 0) {
-    // end_of_head()'s common case, with the values at hand.
-    info_.keep_alive = status.http_minor == 1 || (framing.flags & kConnectionKeepAlive) != 0;
-    info_.body_bytes = framing.content_length;
-    remaining_ = framing.content_length;
-    state_ = kBodyLength;
   } else {
     end_of_head();
   }

@@ -153,12 +153,11 @@ class Worker {
   std::vector<uint32_t> unstamped_;  // connections whose last batch awaits its send timestamp
   TimerWheel timers_;
   uint64_t now_ = 0;
-  uint64_t budget_used_ = 0;  // -n: measured requests sent and not failed
-  uint64_t open_ = 0;         // connections in State::kOpen
-  uint64_t connecting_ = 0;   // connections in State::kConnecting (each owes us a completion)
-  uint64_t last_progress_ns_ = 0;
-  uint64_t last_backlog_probe_ns_ = 0;  // open loop: when max_backlog was last measured  // last
-                                        // completed response (or the start)
+  uint64_t budget_used_ = 0;       // -n: measured requests sent and not failed
+  uint64_t open_ = 0;              // connections in State::kOpen
+  uint64_t connecting_ = 0;        // connections in State::kConnecting (each owes us a completion)
+  uint64_t last_progress_ns_ = 0;  // last completed response (or the start)
+  uint64_t last_backlog_probe_ns_ = 0;  // open loop: when max_backlog was last measured
   uint64_t inflight_ = 0;               // requests prepared or sent, not yet answered or failed
 
   // Per-second series: the current second's latency, folded into result_.seconds on rollover.
