@@ -116,16 +116,22 @@ void Ring::reserve(unsigned n) {
   if (io_uring_sq_space_left(&ring_) < n) io_uring_submit(&ring_);
 }
 
-bool Ring::probe_direct_socket(int family, unsigned slot) {
+void Ring::prep_direct_socket(int family, unsigned slot, uint8_t flags, uint64_t user_data) {
   static const int kOne = 1;
-  reserve(2);
+  reserve(3);  // these two and the SQE they are linked to: one submission
   io_uring_sqe* open = io_uring_get_sqe(&ring_);
   io_uring_prep_socket_direct(open, family, SOCK_STREAM, 0, slot, 0);
-  open->flags |= IOSQE_IO_LINK;
-  open->user_data = 0;
+  open->flags |= IOSQE_IO_LINK | flags;
+  open->user_data = user_data;
   io_uring_sqe* tune = io_uring_get_sqe(&ring_);
   compat::prep_setsockopt_fixed(tune, slot, IPPROTO_TCP, TCP_NODELAY, &kOne);
-  tune->user_data = 0;
+  tune->flags |= IOSQE_IO_LINK | flags;
+  tune->user_data = user_data;
+}
+
+bool Ring::probe_direct_socket(int family, unsigned slot) {
+  prep_direct_socket(family, slot, 0, 0);
+  // Nothing follows the chain here: the last link's IO_LINK ends with the submission.
   if (io_uring_submit_and_wait(&ring_, 2) < 0) return false;
   bool ok = true;
   for (int i = 0; i < 2; ++i) {

@@ -5,7 +5,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ringfire/uring_compat.hpp"
 #include "ringfire/worker.hpp"
 #include "worker_internal.hpp"
 
@@ -19,55 +18,31 @@ void Worker::start_connect(uint32_t id) {
   Connection& c = conns_[id];
   if (marks_.stop_ns != 0 && now_ >= marks_.stop_ns) return;
   const Endpoint& e = config_.endpoint;
+  const uint64_t t = tag(Op::kConnect, id, c.generation);
   if (direct_sockets_) {
-    start_direct_connect(id);
-    return;
-  }
-  const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    count_connect_error();
-    schedule_reconnect(id);
-    return;
-  }
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
-  c.fd = fd;
-  if (fixed_files_ && io_uring_register_files_update(ring_.get(), id, &c.fd, 1) != 1) {
-    fixed_files_ = false;  // table update refused: plain descriptors from now on
+    // socket → TCP_NODELAY → the connect below, one linked chain into slot `id`. The first two
+    // post a CQE only if they fail; the rest of the chain then completes with -ECANCELED, for a
+    // generation that close_connection() has already left behind.
+    ring_.prep_direct_socket(e.addr.ss_family, id, IOSQE_CQE_SKIP_SUCCESS, t);
+  } else {
+    const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) {
+      count_connect_error();
+      schedule_reconnect(id);
+      return;
+    }
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    c.fd = fd;
+    if (fixed_files_ && io_uring_register_files_update(ring_.get(), id, &c.fd, 1) != 1) {
+      fixed_files_ = false;  // table update refused: plain descriptors from now on
+    }
   }
   io_uring_sqe* sqe = ring_.sqe();
-  io_uring_prep_connect(sqe, fixed_files_ ? static_cast<int>(id) : fd,
+  io_uring_prep_connect(sqe, fixed_files_ ? static_cast<int>(id) : c.fd,
                         reinterpret_cast<const sockaddr*>(&e.addr), e.len);
   if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
-  sqe->user_data = tag(Op::kConnect, id, c.generation);
-  c.state = State::kConnecting;
-  ++connecting_;
-  timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
-}
-
-// socket → setsockopt(TCP_NODELAY) → connect as one linked chain into fixed slot `id` (the new
-// socket replaces the old one there, which closes it). The first two links post a CQE only if
-// they fail; then the rest of the chain completes with -ECANCELED, for a generation that
-// close_connection() has already left behind.
-void Worker::start_direct_connect(uint32_t id) {
-  static const int kOne = 1;
-  Connection& c = conns_[id];
-  const Endpoint& e = config_.endpoint;
-  const uint64_t t = tag(Op::kConnect, id, c.generation);
-  ring_.reserve(3);
-  io_uring_sqe* open = ring_.sqe();
-  io_uring_prep_socket_direct(open, e.addr.ss_family, SOCK_STREAM, 0, id, 0);
-  open->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
-  open->user_data = t;
-  io_uring_sqe* tune = ring_.sqe();
-  compat::prep_setsockopt_fixed(tune, id, IPPROTO_TCP, TCP_NODELAY, &kOne);
-  tune->flags |= IOSQE_IO_LINK | IOSQE_CQE_SKIP_SUCCESS;
-  tune->user_data = t;
-  io_uring_sqe* connect = ring_.sqe();
-  io_uring_prep_connect(connect, static_cast<int>(id), reinterpret_cast<const sockaddr*>(&e.addr),
-                        e.len);
-  connect->flags |= IOSQE_FIXED_FILE;
-  connect->user_data = t;
+  sqe->user_data = t;
   c.state = State::kConnecting;
   ++connecting_;
   timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
@@ -77,7 +52,8 @@ void Worker::on_connect(uint32_t id, int res) {
   Connection& c = conns_[id];
   if (c.state != State::kConnecting) return;
   --connecting_;
-  c.state = State::kIdle;
+  c.state = State::kIdle;  // the connect is over either way (close_connection() has nothing to
+                           // cancel on a failure)
   timers_.disarm(id);
   if (res < 0) {
     count_connect_error();

@@ -54,9 +54,14 @@ class Ring {
   // Submits what is queued if fewer than `n` SQEs are free, so that a chain of `n` linked SQEs
   // is never split across two submissions.
   void reserve(unsigned n);
-  // Whether this kernel opens a socket straight into fixed-file `slot` and sets TCP_NODELAY on
-  // it as ring operations. Tries it once, synchronously (leaves that socket in the slot; the
-  // first connect replaces it). Needs a registered file table with `slot` in it.
+  // Queues a TCP socket made straight into fixed-file `slot` (replacing, and so closing, what was
+  // there) and TCP_NODELAY set on it, linked so that the next SQE queued runs after them on that
+  // socket. `flags` go on both (IOSQE_CQE_SKIP_SUCCESS: a CQE only if one fails); both carry
+  // `user_data`.
+  void prep_direct_socket(int family, unsigned slot, uint8_t flags, uint64_t user_data);
+  // Whether this kernel can do that (IORING_OP_SOCKET 5.19 + the setsockopt command of 6.7).
+  // Tries it once, synchronously (leaves that socket in the slot; the first connect replaces it).
+  // Needs a registered file table with `slot` in it.
   bool probe_direct_socket(int family, unsigned slot);
 
  private:

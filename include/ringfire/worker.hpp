@@ -108,7 +108,6 @@ class Worker {
 
   // Connection lifecycle (cold paths).
   void start_connect(uint32_t id);
-  void start_direct_connect(uint32_t id);
   void arm_recv(uint32_t id);
   void close_connection(uint32_t id);
   void fail_and_reopen(uint32_t id, ErrorClass why);
