@@ -7,6 +7,7 @@
 #include <cstring>
 #include <fstream>
 
+#include "ringfire/http_parser.hpp"
 #include "ringfire/report.hpp"
 
 namespace ringfire {
@@ -19,6 +20,10 @@ json counters_json(const Counters& c) {
   json errors = json::object();
   for (size_t i = 0; i < kErrorClasses; ++i)
     errors[to_string(static_cast<ErrorClass>(i))] = c.errors[i];
+  json parse = json::object();  // by reason, the non-zero ones: "bad chunk size": 3
+  for (size_t i = 0; i < c.parse_errors.size(); ++i) {
+    if (c.parse_errors[i] != 0) parse[to_string(static_cast<ParseError>(i))] = c.parse_errors[i];
+  }
   return {
       {"sent", c.sent},
       {"completed", c.completed},
@@ -32,11 +37,22 @@ json counters_json(const Counters& c) {
         {"5xx", c.status[5]},
         {"other", c.status[0]}}},
       {"errors", errors},
+      {"parse_errors", parse},
+      {"unsolicited", c.unsolicited},
       {"bytes_sent", c.bytes_sent},
       {"bytes_received", c.bytes_received},
       {"connects", c.connects},
       {"peer_closes", c.peer_closes},
   };
+}
+
+json outcome_json(const Outcome& o) {
+  const char* kind = o.kind == Outcome::Kind::kOk               ? "ok"
+                     : o.kind == Outcome::Kind::kNothingReached ? "nothing_reached"
+                                                                : "server_stopped";
+  json j = {{"kind", kind}, {"reason", o.reason}};
+  if (o.kind == Outcome::Kind::kServerStopped) j["silent_from_s"] = o.silent_from_s;
+  return j;
 }
 
 double seconds(Nanos d) {
@@ -127,6 +143,9 @@ json to_json(const Result& r) {
         {"measured_seconds", r.measured_seconds},
         {"interrupted", r.interrupted},
         {"stalled", r.stalled},
+        {"outcome", outcome_json(r.outcome)},
+        {"pipelining_stopped", r.pipelining_stopped},
+        {"connections_at_measure_start", r.connections_at_measure_start},
         {"worker_cpus", r.worker_cpus},
         {"ring_features", r.features.describe()},
         {"wakeups", r.wakeups},

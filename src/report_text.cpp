@@ -2,6 +2,7 @@
 #include <cstdio>
 #include <string>
 
+#include "ringfire/http_parser.hpp"
 #include "ringfire/report.hpp"
 
 namespace ringfire {
@@ -52,6 +53,23 @@ void print_latency(const char* name, const Histogram& h, std::ostream& out) {
              format_duration(h.value_at_percentile(99)).c_str(),
              format_duration(h.value_at_percentile(99.9)).c_str(),
              format_duration(h.max()).c_str());
+}
+
+// Why parse errors happened, and bytes that answered nothing: only when there were any.
+void print_error_details(const Counters& m, std::ostream& out) {
+  std::string parse;
+  for (size_t i = 0; i < m.parse_errors.size(); ++i) {
+    if (m.parse_errors[i] == 0) continue;
+    parse += (parse.empty() ? "" : ", ") + std::to_string(m.parse_errors[i]) + " " +
+             to_string(static_cast<ParseError>(i));
+  }
+  if (!parse.empty()) out << "  Parse       " << parse << '\n';
+  if (m.unsolicited != 0) {
+    out << fmt("  Unsolicited %" PRIu64
+               " responses (or junk) arrived with no request of ours in the kernel; the "
+               "connection was reopened\n",
+               m.unsolicited);
+  }
 }
 
 }  // namespace
@@ -105,12 +123,18 @@ void print_text(const Result& r, std::ostream& out) {
     out << ' ' << to_string(static_cast<ErrorClass>(i)) << ' ' << m.errors[i];
   }
   out << '\n';
+  print_error_details(m, out);
   out << fmt("  Accounting  sent %" PRIu64 " = completed %" PRIu64 " + failed %" PRIu64
              " + in flight %" PRIu64 "%s\n",
              m.sent, m.completed, m.failed(), m.in_flight, m.balanced() ? "" : "  (UNBALANCED)");
-  out << fmt("  Connections %" PRIu64 " opened, %" PRIu64
-             " closed by the server between responses\n",
-             m.connects + r.warmup.connects, m.peer_closes + r.warmup.peer_closes);
+  out << fmt("  Connections %" PRIu64 " opened (%" PRIu64 " open when measuring began), %" PRIu64
+             " closed by the server after a response\n",
+             m.connects + r.warmup.connects, r.connections_at_measure_start,
+             m.peer_closes + r.warmup.peer_closes);
+  if (r.pipelining_stopped) {
+    out << "  NOTE        the server announced Connection: close, so pipelining stopped: one "
+           "request per connection from then on\n";
+  }
   if (!c.closed_loop()) {
     const ScheduleStats& s = r.schedule;
     out << fmt("  Schedule    %.1f req/s requested, %.1f sent (%" PRIu64 " of %" PRIu64
@@ -129,6 +153,9 @@ void print_text(const Result& r, std::ostream& out) {
   if (r.warmup.sent != 0) {
     out << fmt("  Warm-up     %" PRIu64 " sent, %" PRIu64 " completed (excluded above)\n",
                r.warmup.sent, r.warmup.completed);
+  }
+  if (r.outcome.kind == Outcome::Kind::kServerStopped) {
+    out << "\n  FAILED      " << r.outcome.reason << '\n';
   }
 }
 

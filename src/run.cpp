@@ -28,14 +28,14 @@ namespace {
 
 void merge_seconds(Result& result, const std::vector<std::unique_ptr<Worker>>& workers) {
   size_t count = 0;
-  for (const auto& w : workers) count = std::max(count, w->result().seconds.size());
+  for (const auto& w : workers) count = std::max(count, w->result().requests.seconds.size());
   result.seconds.resize(count);
   Histogram h;
   for (size_t i = 0; i < count; ++i) {
     SecondSummary& s = result.seconds[i];
     h.reset();
     for (const auto& w : workers) {
-      const auto& series = w->result().seconds;
+      const auto& series = w->result().requests.seconds;
       if (i >= series.size()) continue;
       s.stats.add(series[i]);
       for (const auto& [index, n] : series[i].latency)
@@ -156,13 +156,17 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   result.workers = static_cast<uint32_t>(workers.size());
   for (const auto& w : workers) {
     const WorkerResult& r = w->result();
+    const LedgerResult& q = r.requests;
     if (!r.error.empty() && result.error.empty()) result.error = r.error;
-    result.measured.add(r.measured);
-    result.warmup.add(r.warmup);
-    result.latency.merge(r.latency);
-    result.service.merge(r.service);
-    result.schedule.send_lag.merge(r.send_lag);
-    result.schedule.late += r.late;
+    result.measured.add(q.measured);
+    result.warmup.add(q.warmup);
+    result.latency.merge(q.latency);
+    result.service.merge(q.service);
+    result.schedule.send_lag.merge(q.send_lag);
+    result.schedule.late += q.late;
+    result.last_response_ns = std::max(result.last_response_ns, q.last_response_ns);
+    result.connections_at_measure_start += r.connections_at_measure_start;
+    result.pipelining_stopped |= r.pipelining_stopped;
     result.schedule.backlog += r.backlog;
     result.schedule.busy_rounds += r.busy_rounds;
     result.schedule.max_backlog = std::max(result.schedule.max_backlog, r.max_backlog);
@@ -178,6 +182,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   judge_schedule(result);
   result.verdict =
       judge(result.client, static_cast<int>(result.workers), result.requests_per_second());
+  result.outcome = judge_outcome(result, marks.measure_start_ns);
   return result;
 }
 

@@ -18,6 +18,10 @@ const char* to_string(ErrorClass e) {
       return "parse";
     case ErrorClass::kClosed:
       return "closed";
+    case ErrorClass::kUnsolicited:
+      return "unsolicited";
+    case ErrorClass::kAfterClose:
+      return "after_close";
   }
   return "?";
 }
@@ -27,6 +31,8 @@ void Counters::add(const Counters& o) {
   completed += o.completed;
   for (size_t i = 0; i < status.size(); ++i) status[i] += o.status[i];
   for (size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
+  for (size_t i = 0; i < parse_errors.size(); ++i) parse_errors[i] += o.parse_errors[i];
+  unsolicited += o.unsolicited;
   in_flight += o.in_flight;
   bytes_sent += o.bytes_sent;
   bytes_received += o.bytes_received;

@@ -1,5 +1,6 @@
-// The worker's cold paths: opening, closing and reopening connections, failing what they had
-// outstanding, timers, and the per-second series. The hot loop is in worker.cpp.
+// The worker's connection lifecycle: opening, closing and reopening connections, what their end
+// means for the requests they carried (the one place that decides it), and timers. The hot loop
+// is in worker.cpp.
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/socket.h>
@@ -12,11 +13,9 @@ namespace ringfire {
 
 using namespace worker_detail;
 
-// ---- connections (cold paths) ----
-
 void Worker::start_connect(uint32_t id) {
   Connection& c = conns_[id];
-  if (marks_.stop_ns != 0 && now_ >= marks_.stop_ns) return;
+  if (stopping()) return;
   const Endpoint& e = config_.endpoint;
   const uint64_t t = tag(Op::kConnect, id, c.generation);
   if (direct_sockets_) {
@@ -27,8 +26,7 @@ void Worker::start_connect(uint32_t id) {
   } else {
     const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-      count_connect_error();
-      schedule_reconnect(id);
+      connect_failed(id);
       return;
     }
     const int one = 1;
@@ -45,27 +43,24 @@ void Worker::start_connect(uint32_t id) {
   sqe->user_data = t;
   c.state = State::kConnecting;
   ++connecting_;
-  timers_.arm(id, now_ + static_cast<uint64_t>(config_.timeout.count()));
+  timers_.arm(id, now_ + timeout_ns_);
 }
 
 void Worker::on_connect(uint32_t id, int res) {
   Connection& c = conns_[id];
   if (c.state != State::kConnecting) return;
   --connecting_;
-  c.state = State::kIdle;  // the connect is over either way (close_connection() has nothing to
-                           // cancel on a failure)
+  c.state = State::kIdle;  // the connect is over either way: nothing left to cancel
   timers_.disarm(id);
   if (res < 0) {
-    count_connect_error();
     close_connection(id);
-    schedule_reconnect(id);
+    connect_failed(id);
     return;
   }
   c.state = State::kOpen;
   c.backoff_shift = 0;
   c.responses = 0;
-  ++open_;
-  counters_for(measuring()).connects++;
+  ledger_.connected(now_);
   arm_recv(id);
   if (open_loop_) {
     mark_ready(id);
@@ -90,10 +85,12 @@ void Worker::arm_recv(uint32_t id) {
   c.recv_armed = true;
 }
 
+// Closes the socket; the requests it carried must have been ended by the caller (the ledger
+// counts them), so that none is dropped uncounted.
 void Worker::close_connection(uint32_t id) {
   Connection& c = conns_[id];
   timers_.disarm(id);
-  if (c.state == State::kOpen) --open_;
+  if (c.state == State::kOpen) ledger_.disconnected();
   if (c.state == State::kConnecting) --connecting_;
   if (c.fd >= 0) {
     // shutdown() ends a pending multishot recv (it completes with 0, for the old generation).
@@ -110,42 +107,54 @@ void Worker::close_connection(uint32_t id) {
     io_uring_prep_cancel_fd(cancel, static_cast<int>(id),
                             IORING_ASYNC_CANCEL_ALL | IORING_ASYNC_CANCEL_FD_FIXED);
     cancel->flags |= IOSQE_CQE_SKIP_SUCCESS;
-    cancel->user_data = tag(Op::kConnect, id, c.generation);
+    cancel->user_data = tag(Op::kCancel, id, c.generation);
   }
   c.state = State::kIdle;
   c.recv_armed = false;
   c.send_busy = false;
   c.generation = (c.generation + 1) & 0xffffff;
-  c.head = 0;
-  inflight_ -= c.outstanding;
-  c.outstanding = 0;
   c.parser.reset();
 }
 
-void Worker::fail_outstanding(uint32_t id, ErrorClass why) {
-  Connection& c = conns_[id];
-  for (uint32_t k = 0; k < c.outstanding; ++k) {
-    const Pending& p = pending(id, c.head + k);
-    if (p.budgeted) --budget_used_;  // to be sent again
-    if (p.sent_ns == 0) continue;    // never reached the kernel: never counted as sent
-    counters_for(p.measured).errors[static_cast<size_t>(why)]++;
-    if (p.measured) {
-      if (SecondStats* s = second_at(now_)) s->errors++;
-    }
-  }
-  inflight_ -= c.outstanding;
-  c.outstanding = 0;
-}
-
-void Worker::fail_and_reopen(uint32_t id, ErrorClass why) {
-  fail_outstanding(id, why);
+void Worker::reopen(uint32_t id) {
   close_connection(id);
   start_connect(id);
 }
 
-void Worker::count_connect_error() {
-  counters_for(measuring()).errors[static_cast<size_t>(ErrorClass::kConnect)]++;
-  if (SecondStats* s = second_at(now_)) s->connect_errors++;
+// ringfire gives up on the connection (write failure, timeout, bad or unsolicited bytes): what
+// it carried fails with `why`.
+void Worker::fail_and_reopen(uint32_t id, ErrorClass why) {
+  ledger_.fail(id, why, now_);
+  reopen(id);
+}
+
+// The server ended the connection (FIN or RST) without announcing it. Requests still outstanding
+// fail with `why`; with none, it is a close between responses, not an error.
+void Worker::end_by_server(uint32_t id, ErrorClass why) {
+  if (ledger_.outstanding(id) != 0) {
+    ledger_.fail(id, why, now_);
+  } else {
+    ledger_.server_closed(now_);
+  }
+  reopen(id);
+}
+
+// The response just completed said Connection: close (or was HTTP/1.0 without keep-alive). The
+// server does what it announced: a close, not an error. Requests pipelined behind it were never
+// going to be answered; they get a class of their own, and this worker stops pipelining.
+void Worker::on_announced_close(uint32_t id) {
+  ledger_.server_closed(now_);
+  ledger_.fail(id, ErrorClass::kAfterClose, now_);
+  if (depth_ > 1) {
+    result_.pipelining_stopped = true;
+    depth_ = 1;
+  }
+  reopen(id);
+}
+
+void Worker::connect_failed(uint32_t id) {
+  ledger_.connect_failed(now_);
+  schedule_reconnect(id);
 }
 
 void Worker::schedule_reconnect(uint32_t id) {
@@ -164,41 +173,14 @@ void Worker::on_timer(uint32_t id) {
       start_connect(id);
       break;
     case State::kConnecting:
-      count_connect_error();  // connect timed out
-      close_connection(id);
-      schedule_reconnect(id);
+      close_connection(id);  // connect timed out
+      connect_failed(id);
       break;
     case State::kOpen:
-      if (c.outstanding != 0) fail_and_reopen(id, ErrorClass::kTimeout);
+      if (ledger_.outstanding(id) != 0) fail_and_reopen(id, ErrorClass::kTimeout);
       break;
     case State::kIdle:
       break;
-  }
-}
-
-// ---- per-second series ----
-
-SecondStats* Worker::second_at(uint64_t t) {
-  if (t < marks_.measure_start_ns) return nullptr;
-  const uint64_t index = (t - marks_.measure_start_ns) / kSecond;
-  if (index >= result_.seconds.size()) return nullptr;  // roll_seconds() has not opened it yet
-  return &result_.seconds[index];
-}
-
-void Worker::roll_seconds(uint64_t now) {
-  if (now < marks_.measure_start_ns) return;
-  const uint64_t index = (now - marks_.measure_start_ns) / kSecond;
-  while (result_.seconds.size() <= index) {
-    if (!result_.seconds.empty()) {
-      // Close the current last second: its latencies, as sparse buckets, and the open count.
-      SecondStats& last = result_.seconds.back();
-      second_latency_.for_each_bucket([&last](const Histogram::Bucket& b) {
-        last.latency.emplace_back(static_cast<uint32_t>(Histogram::bucket_index(b.low)), b.count);
-      });
-      second_latency_.reset();
-      last.open_connections = open_;
-    }
-    result_.seconds.emplace_back();
   }
 }
 

@@ -1,5 +1,5 @@
-// What worker.cpp (the hot loop) and worker_connections.cpp (its cold paths) share: the
-// user_data tag layout and a few constants. Internal to the worker.
+// What the worker's files share: the user_data tag layout and a few constants. Internal to the
+// worker.
 #pragma once
 
 #include <cstdint>
@@ -8,7 +8,7 @@ namespace ringfire::worker_detail {
 
 // user_data: operation (8 bits) | generation (24 bits) | connection (32 bits). A raw pointer
 // would not tell a completion for a recycled connection from one for the live one.
-enum class Op : uint8_t { kConnect = 1, kSend = 2, kRecv = 3 };
+enum class Op : uint8_t { kConnect = 1, kSend = 2, kRecv = 3, kCancel = 4 };
 
 inline constexpr uint64_t tag(Op op, uint32_t id, uint32_t generation) {
   return (static_cast<uint64_t>(op) << 56) | (static_cast<uint64_t>(generation & 0xffffff) << 32) |

@@ -243,22 +243,10 @@ int main(int argc, char** argv) {
     write_timeseries_csv(result, csv);
     if (!write_file(config.timeseries_path, csv.str(), error)) return runtime_error(error);
   }
-  const Counters& m = result.measured;
-  if (m.completed == 0 && result.warmup.completed == 0) {
-    std::string why = "no response received from " + config.endpoint.text();
-    if (m.failed() != 0 || m.error(ErrorClass::kConnect) != 0) {
-      why += " (";
-      bool first = true;
-      for (size_t i = 0; i < kErrorClasses; ++i) {
-        if (m.errors[i] == 0) continue;
-        why += (first ? "" : ", ") + std::to_string(m.errors[i]) + " " +
-               to_string(static_cast<ErrorClass>(i)) + " errors";
-        first = false;
-      }
-      why += ")";
-    }
-    return runtime_error(why);
+  if (result.outcome.kind == Outcome::Kind::kNothingReached) {
+    return runtime_error(result.outcome.reason);
   }
   if (!config.quiet) print_text(result, std::cout);
+  if (result.outcome.kind != Outcome::Kind::kOk) return runtime_error(result.outcome.reason);
   return kExitOk;
 }

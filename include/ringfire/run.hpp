@@ -42,6 +42,19 @@ struct ScheduleStats {
   std::string reason;  // why not, when known
 };
 
+// How the run ended for the exit status: a run that reached nothing, or whose server stopped
+// answering, is a failure (exit 1) even though it produced figures.
+struct Outcome {
+  enum class Kind : uint8_t {
+    kOk,
+    kNothingReached,  // no response at all: one line, never a table of zeros
+    kServerStopped,   // the report stands, with the time the server went silent; exit 1
+  };
+  Kind kind = Kind::kOk;
+  std::string reason;         // one line, for stderr and the JSON
+  double silent_from_s = -1;  // kServerStopped: seconds into the measured window
+};
+
 struct Result {
   RunConfig config;
   uint32_t workers = 0;
@@ -58,14 +71,26 @@ struct Result {
   double start_wall = 0;        // unix seconds at the end of warm-up
   bool interrupted = false;     // stopped by SIGINT/SIGTERM
   bool stalled = false;         // -n run given up: the server stopped answering
+  bool pipelining_stopped = false;  // the server announced Connection: close: batches of one
+  uint64_t connections_at_measure_start = 0;  // open when the measured window began
+  uint64_t last_response_ns = 0;              // monotonic time of the last response (0: none)
   uint64_t wakeups = 0;
   uint64_t cqes = 0;
   RingFeatures features;  // of worker 0 (all workers probe the same kernel)
   std::string error;      // a run that could not start; empty otherwise
+  Outcome outcome;        // judged last, from everything above
 
   double requests_per_second() const;
   double bytes_per_second() const;
 };
+
+// The rule behind Outcome::kServerStopped: nothing completed during the last stretch of the
+// measured window that is at least this fraction of it, at least kSilenceMinNs long, and longer
+// than twice the slowest response seen (a slow server answering rarely is not a stopped one) and
+// than two open-loop intervals. A run cut short by Ctrl-C is never judged so.
+inline constexpr double kSilenceFraction = 0.2;
+inline constexpr uint64_t kSilenceMinNs = 1'000'000'000;
+Outcome judge_outcome(const Result& result, uint64_t measure_start_ns);
 
 // Runs `config` to the end (duration, request count, or `stop` becoming true). `stop` may be set
 // from a signal handler.

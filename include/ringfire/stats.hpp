@@ -11,17 +11,22 @@
 
 namespace ringfire {
 
-// Why a request (or, for kConnect, a connection attempt) failed. Every value is counted by class;
-// the connection is closed and reopened.
+// Room for every ParseError value (checked where the parser is: see http_parser.hpp).
+inline constexpr size_t kParseErrorSlots = 32;
+
+// Why a request (or, for kConnect, a connection attempt) failed. Every request class counts the
+// requests that ended that way (see RequestLedger::fail); the connection is closed and reopened.
 enum class ErrorClass : uint8_t {
-  kConnect,  // connection attempt refused, reset or timed out (no request was lost)
-  kRead,     // receive failed (ECONNRESET, ...) with requests outstanding
-  kWrite,    // send failed or was short
-  kTimeout,  // no complete response within --timeout of the send
-  kParse,    // the response was malformed (see ParseError)
-  kClosed,   // the server closed the connection with requests outstanding
+  kConnect,      // connection attempt refused, reset or timed out (counts attempts, not requests)
+  kRead,         // receive failed (ECONNRESET, ...) with requests outstanding
+  kWrite,        // send failed or was short
+  kTimeout,      // no complete response within --timeout of the send
+  kParse,        // the response was malformed (Counters::parse_errors says why)
+  kClosed,       // the server closed the connection with requests outstanding, unannounced
+  kUnsolicited,  // queued behind bytes that answered no request: the stream lost its order
+  kAfterClose,   // pipelined behind a response that announced Connection: close; never answered
 };
-inline constexpr size_t kErrorClasses = 6;
+inline constexpr size_t kErrorClasses = 8;
 const char* to_string(ErrorClass e);
 
 struct Counters {
@@ -29,11 +34,15 @@ struct Counters {
   uint64_t completed = 0;            // complete responses, any status
   std::array<uint64_t, 6> status{};  // by class: [1]=1xx.. [5]=5xx, [0]=other (600-999)
   std::array<uint64_t, kErrorClasses> errors{};
-  uint64_t in_flight = 0;  // sent, neither completed nor failed when the run stopped
+  // Parse errors by reason, indexed by ParseError (events: each also failed >= 1 request).
+  std::array<uint64_t, kParseErrorSlots> parse_errors{};
+  uint64_t unsolicited = 0;  // responses (or junk) that arrived with no request to answer
+  uint64_t in_flight = 0;    // sent, neither completed nor failed when the run stopped
   uint64_t bytes_sent = 0;
   uint64_t bytes_received = 0;
   uint64_t connects = 0;     // successful connections (first and re-connections)
-  uint64_t peer_closes = 0;  // connections the server closed between responses (not errors)
+  uint64_t peer_closes = 0;  // connections the server closed after a response: announced
+                             // (Connection: close) or between responses (not errors)
 
   // Requests that failed: every class but kConnect, which counts connection attempts.
   uint64_t failed() const {

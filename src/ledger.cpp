@@ -1,0 +1,92 @@
+// The cold half of the request ledger: budget, failures, the stop, and the per-second series.
+// The per-request half (queue, stamp, complete) is inline in ledger.hpp.
+#include "ringfire/ledger.hpp"
+
+namespace ringfire {
+
+namespace {
+constexpr uint64_t kSecondNs = 1'000'000'000;
+}
+
+RequestLedger::RequestLedger(const LedgerPlan& plan)
+    : plan_(plan),
+      pending_(size_t{plan.connections} * plan.depth),
+      slices_(plan.connections),
+      listed_(plan.connections, 0) {
+  unstamped_.reserve(plan.connections);
+  if (plan.stop_ns > plan.measure_start_ns) {
+    const uint64_t span = plan.stop_ns - plan.measure_start_ns;
+    last_second_ = (span + kSecondNs - 1) / kSecondNs - 1;
+    result_.seconds.reserve(last_second_ + 1);
+  }
+}
+
+uint32_t RequestLedger::take_budget(uint32_t want, bool measured) {
+  if (!plan_.limited || !measured) return want;
+  const uint64_t left = plan_.budget > budget_used_ ? plan_.budget - budget_used_ : 0;
+  const auto n = static_cast<uint32_t>(std::min<uint64_t>(want, left));
+  budget_used_ += n;
+  return n;
+}
+
+uint32_t RequestLedger::fail(uint32_t id, ErrorClass why, uint64_t now) {
+  Slice& s = slices_[id];
+  const uint32_t n = s.count;
+  uint64_t measured = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    const Pending& p = at(id, s.head + k);
+    if (p.budgeted) --budget_used_;  // -n: a new request replaces it (and is a new send)
+    counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+    measured += p.measured ? 1 : 0;
+  }
+  if (measured != 0) {
+    if (SecondStats* sec = second_at(now)) sec->errors += measured;
+  }
+  in_flight_ -= n;
+  s = Slice{};
+  // Left in unstamped_ (if listed): stamping an empty slice does nothing.
+  return n;
+}
+
+void RequestLedger::finish(uint64_t now) {
+  for (uint32_t id = 0; id < slices_.size(); ++id) {
+    const Slice& s = slices_[id];
+    for (uint32_t k = 0; k < s.count; ++k) counters_for(at(id, s.head + k).measured).in_flight++;
+  }
+  // Every second the run reached has its row, even a silent one (a server that stopped
+  // answering shows as empty seconds); a run that ran to its stop has ceil(duration) rows, the
+  // last holding the events of the batch that crossed the stop.
+  if (now >= plan_.measure_start_ns) {
+    open_seconds_to(std::min((now - plan_.measure_start_ns) / kSecondNs, last_second_));
+  }
+  if (!result_.seconds.empty()) close_last_second();
+}
+
+void RequestLedger::connected(uint64_t now) {
+  counters_at(now).connects++;
+  ++open_;
+}
+
+void RequestLedger::connect_failed(uint64_t now) {
+  counters_at(now).errors[static_cast<size_t>(ErrorClass::kConnect)]++;
+  if (SecondStats* sec = second_at(now)) sec->connect_errors++;
+}
+
+void RequestLedger::open_seconds_to(uint64_t index) {
+  while (result_.seconds.size() <= index) {
+    if (!result_.seconds.empty()) close_last_second();
+    result_.seconds.emplace_back();
+  }
+}
+
+void RequestLedger::close_last_second() {
+  // The second's latencies as sparse buckets, and the connections open at its end.
+  SecondStats& last = result_.seconds.back();
+  second_latency_.for_each_bucket([&last](const Histogram::Bucket& b) {
+    last.latency.emplace_back(static_cast<uint32_t>(Histogram::bucket_index(b.low)), b.count);
+  });
+  second_latency_.reset();
+  last.open_connections = open_;
+}
+
+}  // namespace ringfire

@@ -1,0 +1,171 @@
+// The worker thread's life around the hot loop: pinning, the ring and its features, opening the
+// connections, the stop conditions, and what the stop leaves in flight.
+#include <pthread.h>
+#include <sched.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <utility>
+
+#include "ringfire/clock.hpp"
+#include "ringfire/worker.hpp"
+#include "worker_internal.hpp"
+
+namespace ringfire {
+
+using namespace worker_detail;
+
+namespace {
+
+constexpr unsigned kRecvBufferSize = 16 * 1024;
+constexpr uint64_t kStallLimitNs = 10'000'000'000;  // -n alone: give up after 10 s of silence
+
+unsigned recv_buffer_count(uint32_t connections) {
+  // Enough for every connection to have a few buffers' worth in the CQ at once; a power of two
+  // (the buffer ring requires it), at most 4096 (64 MiB of 16 KiB buffers per worker).
+  const unsigned want = std::clamp<unsigned>(connections * 4, 256, 4096);
+  unsigned n = 1;
+  while (n < want) n <<= 1;
+  return n;
+}
+
+LedgerPlan ledger_plan(const WorkerPlan& plan, const RequestBytes& requests,
+                       const RunMarks& marks) {
+  LedgerPlan p;
+  p.connections = plan.connections;
+  p.depth = requests.depth();
+  p.measure_start_ns = marks.measure_start_ns;
+  p.stop_ns = marks.stop_ns;
+  p.open_loop = plan.rate > 0;
+  p.limited = plan.limited;
+  p.budget = plan.requests;
+  p.request_bytes = requests.size();
+  return p;
+}
+
+}  // namespace
+
+Worker::Worker(const RunConfig& config, const WorkerPlan& plan, const RequestBytes& requests,
+               const RunMarks& marks)
+    : config_(config),
+      plan_(plan),
+      requests_(requests),
+      marks_(marks),
+      timeout_ns_(static_cast<uint64_t>(config.timeout.count())),
+      open_loop_(plan.rate > 0),
+      depth_(requests.depth()),
+      pacer_(
+          plan.rate, config.arrival, config.seed + plan.index, marks.start_ns,
+          static_cast<uint64_t>(config.ramp.count()),
+          plan.rate > 0 ? static_cast<double>(plan.index) / static_cast<double>(plan.workers) : 0),
+      conns_(plan.connections),
+      ledger_(ledger_plan(plan, requests, marks)),
+      timers_(plan.connections, std::max<uint64_t>(timeout_ns_, 1'000'000'000), marks.start_ns) {
+  ready_.reserve(plan.connections);
+  for (Connection& c : conns_) c.parser.set_head_request(requests.head());
+}
+
+Worker::~Worker() {
+  for (Connection& c : conns_) {
+    if (c.fd >= 0) ::close(c.fd);
+  }
+}
+
+void Worker::run() {
+  tid_.store(static_cast<pid_t>(gettid()), std::memory_order_release);
+  if (plan_.cpu >= 0) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(plan_.cpu, &set);
+    pthread_setaffinity_np(pthread_self(), sizeof(set), &set);  // best effort: cgroups may deny
+  }
+  // The default 50 us timer slack would blur every open-loop wake-up; ask for the exact time.
+  prctl(PR_SET_TIMERSLACK, 1UL, 0UL, 0UL, 0UL);
+  if (setup()) {
+    open_connections();
+    loop();
+    finish();
+  }
+  if (marks_.finished != nullptr) {
+    marks_.finished->fetch_add(1, std::memory_order_acq_rel);
+    while (!marks_.release->load(std::memory_order_acquire)) usleep(1000);
+  }
+}
+
+bool Worker::setup() {
+  RingOptions options;
+  options.sq_entries = std::clamp<unsigned>(plan_.connections * 2, 64, 4096);
+  options.cq_entries = options.sq_entries * 8;
+  options.sqpoll = config_.sqpoll;
+  if (ring_.init(options, result_.error) != 0) return false;  // needs EXT_ARG (checked there)
+  if (buffers_.init(ring_.get(), recv_buffer_count(plan_.connections), kRecvBufferSize,
+                    result_.error) != 0) {
+    return false;
+  }
+  const RingFeatures& f = ring_.features();
+  multishot_ = f.multishot_recv;
+  // Skipping successful send CQEs is safe when a connection never has two sends in the kernel:
+  // closed loop sends only when every response is in; open loop without pipelining likewise.
+  skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1);
+  fixed_files_ = !disabled("RINGFIRE_NO_FIXED_FILES") &&
+                 io_uring_register_files_sparse(ring_.get(), plan_.connections) == 0;
+  // Sockets made by the ring straight into their slot take the socket(), setsockopt(),
+  // files-update and close() syscalls out of every (re)connect. The chain relies on skipping
+  // the success CQEs of its first two links.
+  direct_sockets_ = fixed_files_ && f.cqe_skip && !disabled("RINGFIRE_NO_DIRECT_SOCKETS") &&
+                    ring_.probe_direct_socket(config_.endpoint.addr.ss_family, 0);
+  result_.features = f;
+  result_.features.registered_files = fixed_files_;
+  result_.features.direct_sockets = direct_sockets_;
+  result_.features.buf_ring = true;
+  now_ = now_ns();
+  return true;
+}
+
+void Worker::open_connections() {
+  const uint64_t ramp = static_cast<uint64_t>(config_.ramp.count());
+  for (uint32_t id = 0; id < plan_.connections; ++id) {
+    if (ramp != 0 && !open_loop_) {
+      // Closed-loop ramp: connection g of all N opens at start + ramp·g/N.
+      const uint64_t g = plan_.first_connection + id;
+      conns_[id].state = State::kBackoff;
+      timers_.arm(id, marks_.start_ns + ramp * g / config_.connections);
+    } else {
+      start_connect(id);
+    }
+  }
+}
+
+bool Worker::done(uint64_t now) {
+  if (marks_.stop->load(std::memory_order_relaxed)) return true;
+  if (marks_.stop_ns != 0 && now >= marks_.stop_ns) return true;
+  if (!plan_.limited) return false;
+  if (ledger_.result().measured.completed >= plan_.requests) return true;
+  // -n without -d has no time limit; a server that stopped answering must not hang the run.
+  const uint64_t patience = std::max<uint64_t>(kStallLimitNs, 10 * timeout_ns_);
+  const uint64_t last = std::max(ledger_.result().last_response_ns, marks_.start_ns);
+  if (now - last > patience) {
+    result_.stalled = true;
+    return true;
+  }
+  return false;
+}
+
+void Worker::finish() {
+  // Sends queued in the last batch are in the SQ: hand them to the kernel, as the ledger already
+  // counts them as sent (they end as in flight).
+  io_uring_submit(ring_.get());
+  result_.measured_end_ns = now_;
+  if (open_loop_) result_.backlog = count_backlog();
+  ledger_.finish(now_);
+  result_.requests = std::move(ledger_.result());
+  for (Connection& c : conns_) {
+    if (c.fd >= 0) {
+      ::close(c.fd);
+      c.fd = -1;
+    }
+  }
+}
+
+}  // namespace ringfire
