@@ -127,10 +127,12 @@ void print_text(const Result& r, std::ostream& out) {
   out << fmt("  Accounting  sent %" PRIu64 " = completed %" PRIu64 " + failed %" PRIu64
              " + in flight %" PRIu64 "%s\n",
              m.sent, m.completed, m.failed(), m.in_flight, m.balanced() ? "" : "  (UNBALANCED)");
-  out << fmt("  Connections %" PRIu64 " opened (%" PRIu64 " open when measuring began), %" PRIu64
-             " closed by the server after a response\n",
-             m.connects + r.warmup.connects, r.connections_at_measure_start,
-             m.peer_closes + r.warmup.peer_closes);
+  out << fmt("  Connections %" PRIu64 " opened, %" PRIu64 " closed by the server after a response",
+             m.connects + r.warmup.connects, m.peer_closes + r.warmup.peer_closes);
+  if (r.warmup.sent != 0 || r.warmup.connects != 0) {
+    out << fmt(" (%" PRIu64 " open when measuring began)", r.connections_at_measure_start);
+  }
+  out << '\n';
   if (r.pipelining_stopped) {
     out << "  NOTE        the server announced Connection: close, so pipelining stopped: one "
            "request per connection from then on\n";

@@ -51,7 +51,7 @@ struct Counters {
     return n;
   }
   uint64_t error(ErrorClass e) const { return errors[static_cast<size_t>(e)]; }
-  // The accounting identity of DESIGN.md, invariant 1.
+  // The accounting identity (docs/architecture.md, invariant 1).
   bool balanced() const { return sent == completed + failed() + in_flight; }
   void add(const Counters& o);
 };

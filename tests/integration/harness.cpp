@@ -1,5 +1,7 @@
 #include "harness.hpp"
 
+#include <gtest/gtest.h>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -69,6 +71,41 @@ TargetServer::~TargetServer() {
 
 std::string TargetServer::url(const std::string& host) const {
   return "http://" + host + ":" + std::to_string(port_) + "/";
+}
+
+std::map<std::string, int64_t> TargetServer::stop_and_counts() {
+  std::map<std::string, int64_t> counts;
+  if (!process_) return counts;
+  const ExitResult r = process_->stop(SIGTERM);
+  process_.reset();
+  if (!r.exited) return counts;
+  for (const std::string& line : r.out_lines()) {
+    const size_t colon = line.find(": ");
+    if (colon == std::string::npos || line.rfind("listening on ", 0) == 0) continue;
+    counts[line.substr(0, colon)] = std::atoll(line.c_str() + colon + 2);
+  }
+  return counts;
+}
+
+void TargetServer::kill() {
+  if (process_) process_->stop(SIGKILL, std::chrono::seconds(5));
+  process_.reset();
+}
+
+void expect_accounting(const nlohmann::json& result) {
+  const auto u = [](const nlohmann::json& j, const char* key) { return j.at(key).get<uint64_t>(); };
+  const nlohmann::json& t = result.at("totals");
+  EXPECT_EQ(u(t, "sent"), u(t, "completed") + u(t, "failed") + u(t, "in_flight")) << t.dump();
+  uint64_t sent = 0, completed = 0, errors = 0;
+  for (const nlohmann::json& s : result.at("timeseries")) {
+    sent += u(s, "sent");
+    completed += u(s, "completed");
+    errors += u(s, "errors");
+  }
+  EXPECT_EQ(sent, u(t, "sent"));
+  EXPECT_EQ(completed, u(t, "completed"));
+  EXPECT_EQ(errors, u(t, "failed"));
+  EXPECT_EQ(result.at("latency_ns").at("count").get<uint64_t>(), u(t, "completed"));
 }
 
 int64_t TargetServer::stop_and_count() {

@@ -5,6 +5,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <map>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <string>
@@ -25,6 +26,11 @@ class TargetServer {
   std::string url(const std::string& host = "127.0.0.1") const;
   // Stops it (SIGTERM) and returns its own count of responses sent, or -1.
   int64_t stop_and_count();
+  // Stops it (SIGTERM) and returns every "name: N" line it printed at exit ("requests",
+  // "connections", and per fault mode "requests_read", ...); empty if it did not stop cleanly.
+  std::map<std::string, int64_t> stop_and_counts();
+  // Kills it at once (SIGKILL): a server that dies mid-run.
+  void kill();
 
  private:
   std::unique_ptr<Subprocess> process_;
@@ -75,6 +81,10 @@ struct RingfireRun {
 // Runs the ringfire binary with `args` (a --json file is added) and waits up to `limit`.
 RingfireRun run_ringfire(std::vector<std::string> args,
                          std::chrono::seconds limit = std::chrono::seconds(60));
+
+// The accounting identity (sent = completed + failed + in flight), the per-second series adding
+// up to the totals, and one latency sample per completed request; on a --json result.
+void expect_accounting(const nlohmann::json& result);
 
 // A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
 uint16_t unused_port();

@@ -22,22 +22,6 @@ uint64_t u(const json& j, const char* key) {
   return j.at(key).get<uint64_t>();
 }
 
-// Invariant 1 of DESIGN.md, and the per-second series summing to the totals.
-void expect_accounting(const json& result) {
-  const json& t = result.at("totals");
-  EXPECT_EQ(u(t, "sent"), u(t, "completed") + u(t, "failed") + u(t, "in_flight")) << t.dump();
-  uint64_t sent = 0, completed = 0, errors = 0;
-  for (const json& s : result.at("timeseries")) {
-    sent += u(s, "sent");
-    completed += u(s, "completed");
-    errors += u(s, "errors");
-  }
-  EXPECT_EQ(sent, u(t, "sent"));
-  EXPECT_EQ(completed, u(t, "completed"));
-  EXPECT_EQ(errors, u(t, "failed"));
-  EXPECT_EQ(result.at("latency_ns").at("count").get<uint64_t>(), u(t, "completed"));
-}
-
 uint64_t error_total(const json& result) {
   uint64_t n = 0;
   for (const auto& [name, count] : result.at("totals").at("errors").items())
