@@ -21,14 +21,6 @@ RequestLedger::RequestLedger(const LedgerPlan& plan)
   }
 }
 
-uint32_t RequestLedger::take_budget(uint32_t want, bool measured) {
-  if (!plan_.limited || !measured) return want;
-  const uint64_t left = plan_.budget > budget_used_ ? plan_.budget - budget_used_ : 0;
-  const auto n = static_cast<uint32_t>(std::min<uint64_t>(want, left));
-  budget_used_ += n;
-  return n;
-}
-
 uint32_t RequestLedger::fail(uint32_t id, ErrorClass why, uint64_t now) {
   Slice& s = slices_[id];
   const uint32_t n = s.count;
@@ -70,6 +62,21 @@ void RequestLedger::connected(uint64_t now) {
 void RequestLedger::connect_failed(uint64_t now) {
   counters_at(now).errors[static_cast<size_t>(ErrorClass::kConnect)]++;
   if (SecondStats* sec = second_at(now)) sec->connect_errors++;
+}
+
+SecondStats* RequestLedger::second_at_slow(uint64_t t) {
+  if (t < plan_.measure_start_ns) return nullptr;
+  // Events in the batch that crosses the stop belong to the window's last second, so that the
+  // series adds up to the totals and has no near-empty trailing row.
+  const uint64_t index = std::min((t - plan_.measure_start_ns) / kSecondNs, last_second_);
+  if (index >= result_.seconds.size()) open_seconds_to(index);
+  if (index + 1 == result_.seconds.size()) {
+    // Only the newest row is cached: an older one never gets later events (times only grow).
+    second_row_ = index;
+    second_begin_ = plan_.measure_start_ns + index * kSecondNs;
+    second_end_ = index == last_second_ ? UINT64_MAX : second_begin_ + kSecondNs;
+  }
+  return &result_.seconds[index];
 }
 
 void RequestLedger::open_seconds_to(uint64_t index) {

@@ -122,7 +122,7 @@ void Worker::maybe_send(uint32_t id) {
   const bool measured = measuring();
   const uint32_t n = ledger_.take_budget(depth_, measured);
   if (n == 0) return;  // -n budget spent
-  for (uint32_t k = 0; k < n; ++k) ledger_.queue(id, 0, measured, measured && plan_.limited, now_);
+  ledger_.queue(id, n, 0, measured, measured && plan_.limited, now_);
   send_requests(id, n);
 }
 

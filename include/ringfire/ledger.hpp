@@ -56,10 +56,13 @@ class RequestLedger {
 
   // -n: how many of `want` requests may be queued now; takes them from the budget. Requests
   // outside the measured window, or runs without -n, are not limited.
-  uint32_t take_budget(uint32_t want, bool measured);
-  // Queues one request on connection `id`. `intended_ns`: the open loop's schedule (closed loop:
-  // ignored, the stamp sets it). `budgeted`: taken with take_budget().
-  void queue(uint32_t id, uint64_t intended_ns, bool measured, bool budgeted, uint64_t now);
+  uint32_t take_budget(uint32_t want, bool measured) {
+    return plan_.limited && measured ? take_limited(want) : want;
+  }
+  // Queues `n` requests on connection `id` (one send). `intended_ns`: the open loop's schedule
+  // (closed loop: ignored, the stamp sets it). `budgeted`: taken with take_budget().
+  void queue(uint32_t id, uint32_t n, uint64_t intended_ns, bool measured, bool budgeted,
+             uint64_t now);
   // Every request queued since the last stamp was handed to the kernel at `now`. Calls
   // `arm(id, sent_ns)` for each connection that got its first outstanding stamped request (the
   // worker starts its timeout there).
@@ -118,17 +121,25 @@ class RequestLedger {
     uint32_t stamped = 0;
   };
 
-  Pending& at(uint32_t id, uint32_t k) {
-    return pending_[size_t{id} * plan_.depth + k % plan_.depth];
-  }
+  // Entry k of connection id's ring, for k < 2 * depth (head < depth, count <= depth): a
+  // compare instead of a division per request.
+  uint32_t wrap(uint32_t k) const { return k >= plan_.depth ? k - plan_.depth : k; }
+  Pending& at(uint32_t id, uint32_t k) { return pending_[size_t{id} * plan_.depth + wrap(k)]; }
   const Pending& at(uint32_t id, uint32_t k) const {
-    return pending_[size_t{id} * plan_.depth + k % plan_.depth];
+    return pending_[size_t{id} * plan_.depth + wrap(k)];
   }
   Counters& counters_at(uint64_t now) {
     return now >= plan_.measure_start_ns ? result_.measured : result_.warmup;
   }
   Counters& counters_for(bool measured) { return measured ? result_.measured : result_.warmup; }
+  uint32_t take_limited(uint32_t want) {
+    const uint64_t left = plan_.budget > budget_used_ ? plan_.budget - budget_used_ : 0;
+    const auto n = static_cast<uint32_t>(std::min<uint64_t>(want, left));
+    budget_used_ += n;
+    return n;
+  }
   SecondStats* second_at(uint64_t t);
+  SecondStats* second_at_slow(uint64_t t);
   void open_seconds_to(uint64_t index);  // cold: a new second began
   void close_last_second();
   void stamp_one(Pending& p, uint64_t now);
@@ -142,23 +153,26 @@ class RequestLedger {
   uint64_t in_flight_ = 0;             // queued or stamped, not ended
   uint64_t open_ = 0;                  // connections between connected() and disconnected()
   uint64_t last_second_ = UINT64_MAX;  // index of the last second of the window (stop set)
-  Histogram second_latency_;           // the current second's latencies, folded on roll()
+  // The last second_at() answer: times in [second_begin_, second_end_) are in row second_row_.
+  uint64_t second_begin_ = 0, second_end_ = 0, second_row_ = 0;
+  Histogram second_latency_;  // the current second's latencies, folded when it closes
   LedgerResult result_;
 };
 
 // ---- the hot half, inline: called per request ----
 
-inline void RequestLedger::queue(uint32_t id, uint64_t intended_ns, bool measured, bool budgeted,
-                                 uint64_t now) {
+inline void RequestLedger::queue(uint32_t id, uint32_t n, uint64_t intended_ns, bool measured,
+                                 bool budgeted, uint64_t now) {
   Slice& s = slices_[id];
-  at(id, s.head + s.count) = Pending{intended_ns, 0, measured, budgeted};
-  ++s.count;
-  ++in_flight_;
+  for (uint32_t k = 0; k < n; ++k)
+    at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted};
+  s.count += n;
+  in_flight_ += n;
   Counters& c = counters_for(measured);
-  c.sent++;
-  c.bytes_sent += plan_.request_bytes;
+  c.sent += n;
+  c.bytes_sent += plan_.request_bytes * n;
   if (measured) {
-    if (SecondStats* sec = second_at(now)) sec->sent++;
+    if (SecondStats* sec = second_at(now)) sec->sent += n;
   }
   if (listed_[id] == 0) {
     listed_[id] = 1;
@@ -204,7 +218,7 @@ inline RequestLedger::Match RequestLedger::complete(uint32_t id, uint16_t status
   }
   const Pending p = at(id, s.head);
   SecondStats* sec = p.measured ? second_at(now) : nullptr;  // first: may close the last second
-  s.head = (s.head + 1) % plan_.depth;
+  s.head = wrap(s.head + 1);
   --s.count;
   --s.stamped;
   --in_flight_;
@@ -232,12 +246,8 @@ inline void RequestLedger::received(uint64_t bytes, uint64_t now) {
 }
 
 inline SecondStats* RequestLedger::second_at(uint64_t t) {
-  if (t < plan_.measure_start_ns) return nullptr;
-  // Events in the batch that crosses the stop belong to the window's last second, so that the
-  // series adds up to the totals and has no near-empty trailing row.
-  const uint64_t index = std::min((t - plan_.measure_start_ns) / 1'000'000'000u, last_second_);
-  if (index >= result_.seconds.size()) open_seconds_to(index);
-  return &result_.seconds[index];
+  if (t - second_begin_ < second_end_ - second_begin_) return &result_.seconds[second_row_];
+  return second_at_slow(t);
 }
 
 }  // namespace ringfire

@@ -27,7 +27,7 @@ const auto kNoArm = [](uint32_t, uint64_t) {};
 
 TEST(Ledger, QueuedIsSentAndAResponseNeedsTheStamp) {
   RequestLedger l(plan(1, 2));
-  l.queue(0, 0, true, false, 10 * kS);
+  l.queue(0, 1, 0, true, false, 10 * kS);
   EXPECT_EQ(l.result().measured.sent, 1u);
   EXPECT_EQ(l.result().measured.bytes_sent, 40u);
   // The bytes are queued but not submitted: a response now answers nothing of ours.
@@ -42,8 +42,8 @@ TEST(Ledger, QueuedIsSentAndAResponseNeedsTheStamp) {
 
 TEST(Ledger, FailureInTheSameBatchStillCountsTheQueuedRequestAsSent) {
   RequestLedger l(plan(1, 4));
-  l.queue(0, 0, true, false, 10 * kS);
-  l.queue(0, 0, true, false, 10 * kS);
+  l.queue(0, 1, 0, true, false, 10 * kS);
+  l.queue(0, 1, 0, true, false, 10 * kS);
   EXPECT_EQ(l.fail(0, ErrorClass::kClosed, 10 * kS), 2u);
   l.stamp(10 * kS + 1, kNoArm);  // nothing left to stamp
   l.finish(11 * kS);
@@ -58,9 +58,9 @@ TEST(Ledger, StampArmsTheDeadlineOnceAndSetsClosedLoopIntendedTime) {
   RequestLedger l(plan(2, 2));
   std::vector<std::pair<uint32_t, uint64_t>> armed;
   const auto arm = [&armed](uint32_t id, uint64_t t) { armed.emplace_back(id, t); };
-  l.queue(1, 0, true, false, 10 * kS);
+  l.queue(1, 1, 0, true, false, 10 * kS);
   l.stamp(10 * kS + 7, arm);
-  l.queue(1, 0, true, false, 10 * kS + 8);  // behind a stamped one: no new deadline
+  l.queue(1, 1, 0, true, false, 10 * kS + 8);  // behind a stamped one: no new deadline
   l.stamp(10 * kS + 9, arm);
   ASSERT_EQ(armed.size(), 1u);
   EXPECT_EQ(armed[0], std::make_pair(1u, 10 * kS + 7));
@@ -76,7 +76,7 @@ TEST(Ledger, BudgetIsReturnedByFailures) {
   p.budget = 3;
   RequestLedger l(p);
   EXPECT_EQ(l.take_budget(4, true), 3u);
-  for (int k = 0; k < 3; ++k) l.queue(0, 0, true, true, 10 * kS);
+  for (int k = 0; k < 3; ++k) l.queue(0, 1, 0, true, true, 10 * kS);
   EXPECT_TRUE(l.budget_spent());
   EXPECT_EQ(l.take_budget(1, false), 1u);  // warm-up requests are not budgeted
   l.fail(0, ErrorClass::kTimeout, 11 * kS);
@@ -88,11 +88,11 @@ TEST(Ledger, BudgetIsReturnedByFailures) {
 TEST(Ledger, EpochsAndTheSeriesAddUp) {
   RequestLedger l(plan(1, 1));
   l.connected(9 * kS);  // warm-up
-  l.queue(0, 0, false, false, 9 * kS);
+  l.queue(0, 1, 0, false, false, 9 * kS);
   l.stamp(9 * kS, kNoArm);
   l.complete(0, 200, 10 * kS + 1);  // a warm-up request answered in the window
   l.received(100, 10 * kS + 1);
-  l.queue(0, 0, true, false, 12 * kS + 5);
+  l.queue(0, 1, 0, true, false, 12 * kS + 5);
   l.stamp(12 * kS + 5, kNoArm);
   l.complete(0, 500, 13 * kS + 3);  // the batch that crosses the stop: the last second
   l.finish(13 * kS + 4);
@@ -110,7 +110,7 @@ TEST(Ledger, EpochsAndTheSeriesAddUp) {
 
 TEST(Ledger, SilentSecondsGetRows) {
   RequestLedger l(plan(1, 1));
-  l.queue(0, 0, true, false, 10 * kS);
+  l.queue(0, 1, 0, true, false, 10 * kS);
   l.stamp(10 * kS, kNoArm);
   l.complete(0, 200, 10 * kS + 1);
   l.finish(13 * kS);
@@ -166,8 +166,8 @@ void run_random(uint64_t seed) {
         const bool meas = (p.open_loop ? intended : t) >= p.measure_start_ns;
         const uint32_t room = depth - m.outstanding[id];
         const uint32_t n = l.take_budget(room == 0 ? 0 : 1 + pick(room), meas);
+        if (n != 0) l.queue(id, n, intended, meas, meas && p.limited, t);
         for (uint32_t k = 0; k < n; ++k) {
-          l.queue(id, intended, meas, meas && p.limited, t);
           m.measured[id].push_back(meas);
           (meas ? m.out_measured : m.out_warmup)++;
           ++m.outstanding[id];
