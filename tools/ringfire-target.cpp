@@ -1,8 +1,17 @@
 // ringfire-target: the small, fast HTTP/1.1 server bundled with ringfire for tests, demos,
 // benchmarks and self-checks.
 //
-// stdout carries exactly three lines, each flushed: "listening on HOST:PORT" at start, then
-// "connections: N" and "requests: N" (the last line) at exit. Everything else goes to stderr.
+// stdout, each line flushed; everything else goes to stderr:
+//   listening on HOST:PORT    at start, once every listener is up
+// and at exit (SIGINT, SIGTERM or --duration), exact across threads:
+//   connections: N            connections accepted
+//   requests_read: N          complete requests received (with their bodies), answered or not
+//   responses: N              complete responses whose every byte the kernel accepted (400s
+//                             included; a --fault mode's junk bytes and empty lines are not)
+//   responses_partial: N      only with --fault: responses begun and never completed (their
+//                             beginning fully accepted by the kernel)
+//   requests: N               the last line: the same figure as "responses" (its old name, kept
+//                             for the scripts and tests that read the last line)
 #include <signal.h>
 #include <time.h>
 
@@ -31,6 +40,8 @@ struct RawOptions {
   std::string stall_at;
   std::string stall_for;
   std::string duration;
+  std::string fault;
+  std::string flap_every;
   bool quiet = false;
 };
 
@@ -66,6 +77,22 @@ std::string finish_options(const RawOptions& raw, bool threads_given, TargetOpti
       return "bad --stall-at/--stall-for duration";
     }
   }
+  if (!raw.fault.empty()) {
+    const auto mode = ringfire::target::parse_fault_mode(raw.fault);
+    if (!mode) {
+      return "unknown --fault '" + raw.fault + "' (valid: " + ringfire::target::fault_mode_names() +
+             ")";
+    }
+    out.fault = *mode;
+  }
+  if (!raw.flap_every.empty()) {
+    if (out.fault != ringfire::target::FaultMode::kListenerFlap) {
+      return "--flap-every goes with --fault listener-flap";
+    }
+    if (!ringfire::parse_duration(raw.flap_every, out.flap_every) || out.flap_every.count() <= 0) {
+      return "bad --flap-every '" + raw.flap_every + "'";
+    }
+  }
   if (!raw.duration.empty()) {
     std::chrono::nanoseconds d{};
     if (!ringfire::parse_duration(raw.duration, d) || d.count() <= 0) {
@@ -95,25 +122,9 @@ void wait_for_stop(const sigset_t& signals, std::optional<std::chrono::nanosecon
   }
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{
-      "ringfire-target: a small, fast HTTP/1.1 server on io_uring for ringfire's tests, demos,\n"
-      "benchmarks and self-checks. Binds loopback only. Each thread owns one io_uring ring and\n"
-      "one SO_REUSEPORT listener on the shared port.\n\n"
-      "stdout: 'listening on HOST:PORT' at start; 'connections: N' and 'requests: N' (last line)\n"
-      "when stopped by SIGINT/SIGTERM or --duration. 'requests' counts responses whose every byte\n"
-      "the kernel accepted, 400s included; it is exact across threads.\n\n"
-      "Examples:\n"
-      "  ringfire-target --port 8080 --threads 2 --cpus 0,1\n"
-      "  ringfire-target --body-size 64KiB --chunked --chunk-size 8k\n"
-      "  ringfire-target --delay 5ms --stall-at 2s --stall-for 500ms --duration 10s\n",
-      "ringfire-target"};
+// Every flag and option; returns --threads (whether it was given changes --cpus' meaning).
+CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw) {
   app.get_formatter()->column_width(34);
-
-  TargetOptions options;
-  RawOptions raw;
   app.add_option("--port", options.port, "TCP port; 0 picks a free one")->capture_default_str();
   app.add_option("--bind", options.bind, "Loopback address: 127.0.0.0/8, ::1 or localhost")
       ->capture_default_str();
@@ -147,10 +158,96 @@ int main(int argc, char** argv) {
       ->type_name("DURATION");
   app.add_flag("--http10", options.http10,
                "Answer as HTTP/1.0; close after each response unless the request asked keep-alive");
+  app.add_option("--fault", raw.fault, "Misbehave on purpose: one of the MODEs above")
+      ->type_name("MODE");
+  app.add_option("--flap-every", raw.flap_every,
+                 "With --fault listener-flap: listener up DURATION, down DURATION (default 1s)")
+      ->type_name("DURATION");
   app.add_option("--duration", raw.duration, "Exit by itself after DURATION (a safety bound)")
       ->type_name("DURATION");
   app.add_flag("--quiet", raw.quiet, "No informational lines on stderr");
 
+  return threads;
+}
+
+void print_start(const TargetOptions& options, const ringfire::target::TargetServer& server) {
+  const std::string fault_note =
+      options.fault == ringfire::target::FaultMode::kNone
+          ? std::string()
+          : ", fault " + std::string(ringfire::target::fault_mode_name(options.fault));
+  std::fprintf(
+      stderr, "ringfire-target: %u thread(s), io_uring %s, status %d, body %llu bytes%s%s%s\n",
+      options.threads, server.ring_mode().c_str(), options.status,
+      static_cast<unsigned long long>(options.body_size), options.chunked ? ", chunked" : "",
+      options.http10 ? ", HTTP/1.0" : "", fault_note.c_str());
+}
+
+// The per-thread figures and the 400s, on stderr (with --quiet not at all).
+void print_details(const ringfire::target::ServerTotals& totals) {
+  if (totals.per_worker.size() > 1) {
+    for (size_t i = 0; i < totals.per_worker.size(); ++i) {
+      const auto& t = totals.per_worker[i];
+      std::fprintf(stderr,
+                   "ringfire-target: thread %zu: connections %llu, requests read %llu, "
+                   "responses %llu\n",
+                   i, static_cast<unsigned long long>(t.connections),
+                   static_cast<unsigned long long>(t.requests_read),
+                   static_cast<unsigned long long>(t.responses));
+    }
+  }
+  if (totals.bad_requests > 0) {
+    std::fprintf(stderr, "ringfire-target: %llu bad request(s) answered with 400\n",
+                 static_cast<unsigned long long>(totals.bad_requests));
+  }
+}
+
+// The exit lines on stdout (see the top of this file).
+void print_totals(const TargetOptions& options, const ringfire::target::ServerTotals& totals) {
+  std::printf("connections: %llu\nrequests_read: %llu\nresponses: %llu\n",
+              static_cast<unsigned long long>(totals.connections),
+              static_cast<unsigned long long>(totals.requests_read),
+              static_cast<unsigned long long>(totals.responses));
+  if (options.fault != ringfire::target::FaultMode::kNone) {
+    std::printf("responses_partial: %llu\n",
+                static_cast<unsigned long long>(totals.responses_partial));
+  }
+  std::printf("requests: %llu\n", static_cast<unsigned long long>(totals.responses));
+  std::fflush(stdout);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "ringfire-target: a small, fast HTTP/1.1 server on io_uring for ringfire's tests, demos,\n"
+      "benchmarks and self-checks. Binds loopback only. Each thread owns one io_uring ring and\n"
+      "one SO_REUSEPORT listener on the shared port.\n\n"
+      "stdout: 'listening on HOST:PORT' at start; when stopped by SIGINT/SIGTERM or --duration,\n"
+      "'connections: N', 'requests_read: N' (complete requests received, answered or not),\n"
+      "'responses: N' (responses whose every byte the kernel accepted, 400s included), with\n"
+      "--fault 'responses_partial: N' (responses begun and cut short), and last 'requests: N'\n"
+      "(the same figure as responses). All exact across threads.\n\n"
+      "--fault MODE misbehaves on purpose (one mode at a time):\n"
+      "  response-before-request    a complete response on accept, before any request\n"
+      "  junk-after-response        'XYZ' CRLF after every response\n"
+      "  shut-write-after-response  FIN after the first response; later requests read, unanswered\n"
+      "  empty-lines                an empty line before every response but the first\n"
+      "  reset-mid-body             the head and half the body, then RST\n"
+      "  close-after-headers        the head only (a body announced), then FIN\n"
+      "  close-before-any-byte      the request read, then FIN without a byte\n"
+      "  endless-headers            header lines until the client closes\n"
+      "  endless-chunked            chunks until the client closes\n"
+      "  listener-flap              listener up --flap-every, then down (connections reset)\n"
+      "  close-announced            'Connection: close' on every response, then close\n\n"
+      "Examples:\n"
+      "  ringfire-target --port 8080 --threads 2 --cpus 0,1\n"
+      "  ringfire-target --body-size 64KiB --chunked --chunk-size 8k\n"
+      "  ringfire-target --delay 5ms --stall-at 2s --stall-for 500ms --duration 10s\n"
+      "  ringfire-target --fault reset-mid-body --body-size 1k\n",
+      "ringfire-target"};
+  TargetOptions options;
+  RawOptions raw;
+  CLI::Option* threads = add_options(app, options, raw);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -180,32 +277,12 @@ int main(int argc, char** argv) {
   }
   std::printf("listening on %s\n", server->address().c_str());
   std::fflush(stdout);
-  if (!raw.quiet) {
-    std::fprintf(stderr,
-                 "ringfire-target: %u thread(s), io_uring %s, status %d, body %llu bytes%s%s\n",
-                 options.threads, server->ring_mode().c_str(), options.status,
-                 static_cast<unsigned long long>(options.body_size),
-                 options.chunked ? ", chunked" : "", options.http10 ? ", HTTP/1.0" : "");
-  }
+  if (!raw.quiet) print_start(options, *server);
 
   wait_for_stop(signals, duration);
   server->request_stop();
   const ringfire::target::ServerTotals totals = server->wait();
-
-  if (!raw.quiet && totals.per_worker.size() > 1) {
-    for (size_t i = 0; i < totals.per_worker.size(); ++i) {
-      std::fprintf(stderr, "ringfire-target: thread %zu: connections %llu, requests %llu\n", i,
-                   static_cast<unsigned long long>(totals.per_worker[i].connections),
-                   static_cast<unsigned long long>(totals.per_worker[i].requests));
-    }
-  }
-  if (!raw.quiet && totals.bad_requests > 0) {
-    std::fprintf(stderr, "ringfire-target: %llu bad request(s) answered with 400\n",
-                 static_cast<unsigned long long>(totals.bad_requests));
-  }
-  std::printf("connections: %llu\nrequests: %llu\n",
-              static_cast<unsigned long long>(totals.connections),
-              static_cast<unsigned long long>(totals.requests));
-  std::fflush(stdout);
+  if (!raw.quiet) print_details(totals);
+  print_totals(options, totals);
   return 0;
 }

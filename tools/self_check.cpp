@@ -95,7 +95,7 @@ int self_check(RunConfig config, bool connections_given, std::atomic<bool>& stop
   const double per_core = rps / static_cast<double>(client_cpus.size());
   std::printf("\nSelf-check\n");
   std::printf("  server counted %llu responses (ringfire: %llu completed + %llu in flight)\n",
-              static_cast<unsigned long long>(totals.requests),
+              static_cast<unsigned long long>(totals.responses),
               static_cast<unsigned long long>(result.measured.completed + result.warmup.completed),
               static_cast<unsigned long long>(result.measured.in_flight));
   std::printf(

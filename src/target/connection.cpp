@@ -26,13 +26,13 @@ uint32_t ConnectionSlab::acquire(int fd) {
   c.index = index;
   c.state = ConnState::kOpen;
   c.recv_inflight = c.send_inflight = c.timer_inflight = false;
-  c.peer_eof = c.close_queued = c.has_pending_kind = false;
+  c.peer_eof = c.close_queued = c.discard_input = c.has_pending_kind = false;
   c.in_start = c.in_end = c.scan_from = 0;
   c.body_left = 0;
   c.responses_queued = 0;
   c.queue_head = c.queue_size = 0;
-  c.iov_first = c.iov_count = c.batch_responses = 0;
-  c.batch_closes = false;
+  c.iov_first = c.iov_count = c.batch_responses = c.batch_partials = 0;
+  c.batch_after = AfterSend::kContinue;
   ++in_use_;
   return index;
 }

@@ -5,6 +5,7 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <iterator>
 #include <string>
 
 namespace ringfire::target {
@@ -40,7 +41,66 @@ bool split_number(std::string_view text, double& number, std::string_view& unit)
   return true;
 }
 
+// Indexed by FaultMode.
+constexpr std::string_view kFaultNames[] = {
+    "none",
+    "response-before-request",
+    "junk-after-response",
+    "shut-write-after-response",
+    "empty-lines",
+    "reset-mid-body",
+    "close-after-headers",
+    "close-before-any-byte",
+    "endless-headers",
+    "endless-chunked",
+    "listener-flap",
+    "close-announced",
+};
+static_assert(std::size(kFaultNames) == static_cast<size_t>(FaultMode::kCount));
+
+// The combinations a fault mode cannot be honest in; empty when there is none.
+std::string validate_fault(const TargetOptions& options) {
+  const auto mode = static_cast<size_t>(options.fault);
+  if (mode >= std::size(kFaultNames))
+    return "unknown --fault mode (valid: " + fault_mode_names() + ")";
+  const bool cuts_body =
+      options.fault == FaultMode::kResetMidBody || options.fault == FaultMode::kCloseAfterHeaders;
+  if (cuts_body && (options.body_size < 2 || options.status == 204 || options.status == 304)) {
+    return "--fault " + std::string(kFaultNames[mode]) +
+           " needs a body to cut: --body-size of at least 2 and a status other than 204/304";
+  }
+  if (options.fault == FaultMode::kEndlessChunked && options.http10) {
+    return "--fault endless-chunked cannot be used with --http10";
+  }
+  // Shorter half-periods would have the old listener's accept still reporting when the new one
+  // is armed.
+  if (options.flap_every < std::chrono::milliseconds(10))
+    return "--flap-every must be at least 10ms";
+  return {};
+}
+
 }  // namespace
+
+std::string_view fault_mode_name(FaultMode mode) {
+  const auto i = static_cast<size_t>(mode);
+  return i < std::size(kFaultNames) ? kFaultNames[i] : std::string_view("unknown");
+}
+
+std::optional<FaultMode> parse_fault_mode(std::string_view name) {
+  for (size_t i = 1; i < std::size(kFaultNames); ++i) {
+    if (name == kFaultNames[i]) return static_cast<FaultMode>(i);
+  }
+  return std::nullopt;
+}
+
+std::string fault_mode_names() {
+  std::string names;
+  for (size_t i = 1; i < std::size(kFaultNames); ++i) {
+    if (!names.empty()) names += ", ";
+    names += kFaultNames[i];
+  }
+  return names;
+}
 
 std::optional<uint64_t> parse_byte_size(std::string_view text) {
   double number = 0;
@@ -88,7 +148,7 @@ std::string validate(const TargetOptions& options) {
   if (options.delay.count() < 0 || options.stall_at.count() < 0 || options.stall_for.count() < 0) {
     return "durations must not be negative";
   }
-  return {};
+  return validate_fault(options);
 }
 
 }  // namespace ringfire::target

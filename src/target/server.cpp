@@ -1,114 +1,14 @@
 #include "ringfire/target/server.hpp"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <netinet/tcp.h>
-#include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
-#include <cerrno>
-#include <cstring>
 #include <future>
+#include <utility>
+
+#include "listener.hpp"
+#include "ringfire/clock.hpp"
 
 namespace ringfire::target {
-namespace {
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
-
-std::string errno_text(const char* what) {
-  return std::string(what) + ": " + std::strerror(errno);
-}
-
-// A loopback literal (already validated) into a socket address.
-bool make_address(const std::string& host, uint16_t port, sockaddr_storage& out, socklen_t& len) {
-  out = sockaddr_storage{};
-  auto* v4 = reinterpret_cast<sockaddr_in*>(&out);
-  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
-    v4->sin_family = AF_INET;
-    v4->sin_port = htons(port);
-    len = sizeof(sockaddr_in);
-    return true;
-  }
-  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
-  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
-    v6->sin6_family = AF_INET6;
-    v6->sin6_port = htons(port);
-    len = sizeof(sockaddr_in6);
-    return true;
-  }
-  return false;
-}
-
-// One listener per worker, all on the same port: SO_REUSEPORT lets the kernel spread incoming
-// connections over them by 4-tuple hash, so no ring ever accepts for another and no lock or
-// wake-up is shared (one listener with a multishot accept per ring would wake every ring).
-int open_listener(const std::string& host, uint16_t port, std::string& error) {
-  sockaddr_storage address{};
-  socklen_t address_len = 0;
-  if (!make_address(host, port, address, address_len)) {
-    error = "cannot parse bind address " + host;
-    return -1;
-  }
-  const int fd = socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) {
-    error = errno_text("socket");
-    return -1;
-  }
-  const int one = 1;
-  // TCP_NODELAY is inherited by accepted sockets: a response must not wait for the ACK of the
-  // previous one (Nagle), which would add delayed-ACK stalls to pipelined and delayed responses.
-  if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
-      setsockopt(fd, SOL_SOCKET, SO_REUSEPORT, &one, sizeof one) != 0 ||
-      setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one) != 0) {
-    error = errno_text("setsockopt");
-    close(fd);
-    return -1;
-  }
-  if (bind(fd, reinterpret_cast<sockaddr*>(&address), address_len) != 0) {
-    error = errno_text(("bind " + host + ":" + std::to_string(port)).c_str());
-    close(fd);
-    return -1;
-  }
-  if (listen(fd, 4096) != 0) {
-    error = errno_text("listen");
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
-uint16_t bound_port(int fd) {
-  sockaddr_storage address{};
-  socklen_t len = sizeof address;
-  if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &len) != 0) return 0;
-  if (address.ss_family == AF_INET) {
-    return ntohs(reinterpret_cast<sockaddr_in*>(&address)->sin_port);
-  }
-  return ntohs(reinterpret_cast<sockaddr_in6*>(&address)->sin6_port);
-}
-
-// SO_REUSEPORT would let us silently share an explicit port with another server of the same user
-// (each getting a share of the connections). A plain bind first proves the port is ours.
-bool port_is_free(const std::string& host, uint16_t port, std::string& error) {
-  sockaddr_storage address{};
-  socklen_t address_len = 0;
-  if (!make_address(host, port, address, address_len)) return true;  // reported later
-  const int fd = socket(address.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return true;
-  const int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);  // TIME_WAIT is no conflict
-  const bool free = bind(fd, reinterpret_cast<sockaddr*>(&address), address_len) == 0;
-  if (!free) error = errno_text(("bind " + host + ":" + std::to_string(port)).c_str());
-  close(fd);
-  return free;
-}
-
-}  // namespace
 
 TargetServer::TargetServer(const TargetOptions& options) : options_(options), responses_(options) {}
 
@@ -131,11 +31,13 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
   }
   server->port_ = port;
 
-  const int64_t start_ns = monotonic_ns();
+  const auto start_ns = static_cast<int64_t>(now_ns());
   std::vector<std::future<std::string>> ready;
   for (unsigned i = 0; i < options.threads; ++i) {
     WorkerConfig config;
-    config.listen_fd = server->listen_fds_[i];
+    config.listen_fd = std::exchange(server->listen_fds_[i], -1);  // the worker's from now on
+    config.host = server->host_;
+    config.port = port;
     config.cpu = options.cpus.empty() ? -1 : options.cpus[i % options.cpus.size()];
     config.options = &server->options_;
     config.responses = &server->responses_;
@@ -163,6 +65,9 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
 TargetServer::~TargetServer() {
   request_stop();
   wait();
+  for (int fd : listen_fds_) {
+    if (fd >= 0) close(fd);  // opened, but start() failed before a worker took it
+  }
 }
 
 std::string TargetServer::address() const {
@@ -188,12 +93,12 @@ ServerTotals TargetServer::wait() {
   for (auto& worker : workers_) {
     const WorkerTotals& t = worker->totals();
     totals_.connections += t.connections;
-    totals_.requests += t.requests;
+    totals_.requests_read += t.requests_read;
+    totals_.responses += t.responses;
+    totals_.responses_partial += t.responses_partial;
     totals_.bad_requests += t.bad_requests;
     totals_.per_worker.push_back(t);
   }
-  for (int fd : listen_fds_) close(fd);
-  listen_fds_.clear();
   return totals_;
 }
 

@@ -24,8 +24,9 @@ int64_t monotonic_ns() {
   return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
 }
 
+// ECANCELED only comes from finish_close (handled before) or from stopping, which re-arms nothing.
 bool transient(int res) {
-  return res == -EINTR || res == -EAGAIN || res == -ENOBUFS;
+  return res == -EINTR || res == -EAGAIN || res == -ENOBUFS || res == -ECANCELED;
 }
 
 }  // namespace
@@ -33,8 +34,8 @@ bool transient(int res) {
 // ---- receiving and framing ------------------------------------------------------------------
 
 bool Worker::make_input_room(Connection& c) {
-  if (c.state == ConnState::kLingering) {
-    c.in_start = c.in_end = 0;  // everything read now is discarded
+  if (c.discard_input) {
+    c.in_start = c.in_end = 0;  // everything read now is dropped
     return true;
   }
   const uint32_t unconsumed = c.in_end - c.in_start;
@@ -47,7 +48,8 @@ bool Worker::make_input_room(Connection& c) {
   }
   if (c.in_end < c.in_capacity) return true;
   // Full of one unfinished header block: grow once to the header limit (rare: large headers).
-  if (c.in_start == 0 && c.in_capacity < kMaxRequestHead && c.body_left == 0 && !c.queue_full()) {
+  if (c.in_start == 0 && c.in_capacity < kMaxRequestHead && c.body_left == 0 &&
+      (!answering(c) || !c.queue_full())) {
     auto bigger = std::make_unique<char[]>(kMaxRequestHead);
     std::memcpy(bigger.get(), c.in.get(), c.in_end);
     c.in = std::move(bigger);
@@ -58,7 +60,7 @@ bool Worker::make_input_room(Connection& c) {
 }
 
 void Worker::arm_recv(Connection& c) {
-  if (c.recv_inflight || !make_input_room(c)) return;
+  if (c.recv_inflight || stopping_ || !make_input_room(c)) return;
   io_uring_sqe* sqe = next_sqe();
   io_uring_prep_recv(sqe, c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kRecv, c));
@@ -68,25 +70,18 @@ void Worker::arm_recv(Connection& c) {
 void Worker::on_recv(Connection& c, int res) {
   c.recv_inflight = false;
   if (c.state == ConnState::kClosing) return release_if_idle(c);
-  if (c.state == ConnState::kLingering) {
-    if (res > 0 || transient(res)) return arm_recv(c);
-    return finish_close(c);
-  }
   if (res <= 0) {
     if (transient(res)) return arm_recv(c);
-    if (res < 0) return finish_close(c);  // ECONNRESET and friends: silently
-    c.peer_eof = true;                    // half-close: still answer what was asked
+    // ECONNRESET and friends: silently. A lingering connection has done its part at the FIN.
+    if (res < 0 || c.state == ConnState::kLingering) return finish_close(c);
+    c.peer_eof = true;  // half-close: still answer what was asked
     return pump(c, now_if_needed());
-  }
-  if (c.close_queued) {
-    c.in_start = c.in_end = 0;  // bytes after a closing response are ignored
-    return;
   }
   c.in_end += static_cast<uint32_t>(res);
   const int64_t now = now_if_needed();
   process_input(c, now);
   pump(c, now);
-  if (c.state == ConnState::kOpen && !c.close_queued) arm_recv(c);
+  if (c.state != ConnState::kClosing) arm_recv(c);
 }
 
 ResponseKind Worker::choose_kind(Connection& c, bool head, bool http10, bool wants_close,
@@ -96,8 +91,7 @@ ResponseKind Worker::choose_kind(Connection& c, bool head, bool http10, bool wan
   const bool speak_10 = config_.options->http10 || http10;
   bool keep_open = speak_10 ? wants_keep_alive && !wants_close : !wants_close;
   ++c.responses_queued;
-  const uint64_t every = config_.options->close_every;
-  if (every > 0 && c.responses_queued % every == 0) keep_open = false;
+  if (close_every_ > 0 && c.responses_queued % close_every_ == 0) keep_open = false;
   return pick_response_kind(head, keep_open, speak_10);
 }
 
@@ -108,60 +102,72 @@ void Worker::enqueue(Connection& c, ResponseKind kind, int64_t now) {
     // The one-time stall: whatever falls due inside it waits for its end.
     if (due >= stall_begin_ns_ && due < stall_end_ns_) due = stall_end_ns_;
   }
-  c.queue_push({due, kind});
-  if (closes_connection(kind)) c.close_queued = true;
+  if (fault_ != FaultMode::kNone && kind != ResponseKind::kBadRequest) {
+    return enqueue_fault(c, kind, due);
+  }
+  c.queue_push({due, kind, closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue});
 }
 
+// Frames every complete request in the input. Each one counts as read; while the connection is
+// answering, each one also gets its response queued.
 void Worker::process_input(Connection& c, int64_t now) {
-  while (!c.close_queued && !c.queue_full()) {
-    if (c.body_left > 0) {
-      const uint64_t skip = std::min<uint64_t>(c.body_left, c.in_end - c.in_start);
-      c.in_start += static_cast<uint32_t>(skip);
-      c.body_left -= skip;
-      if (c.body_left > 0) break;
-      enqueue(c, c.pending_kind, now);  // the request is complete only with its body
-      continue;
+  for (;;) {
+    const bool answer = answering(c);
+    if (answer && c.queue_full()) break;  // back-pressure: resume after the next send
+    ResponseKind kind{};
+    const Framed framed = frame_request(c, kind);
+    if (framed == Framed::kIncomplete) break;
+    if (framed == Framed::kBad) {
+      if (answer) {
+        ++totals_.bad_requests;
+        enqueue(c, ResponseKind::kBadRequest, now);
+      }
+      c.discard_input = true;  // nothing after garbage can be framed
+      break;
     }
+    ++totals_.requests_read;
+    if (answer) enqueue(c, kind, now);
+  }
+  if (c.discard_input || c.in_start == c.in_end) {
+    c.in_start = c.in_end = 0;  // nothing (of use) left: reuse the buffer from its start
+    c.scan_from = 0;
+  }
+}
+
+// Consumes one request from the input: kComplete (`kind` says how to answer it), kIncomplete
+// (wait for more bytes) or kBad (malformed or oversized; nothing is consumed).
+Worker::Framed Worker::frame_request(Connection& c, ResponseKind& kind) {
+  if (c.discard_input) return Framed::kIncomplete;
+  if (c.body_left == 0) {
     // Stray line breaks between requests (some clients add CRLF after a body) are ignored.
     while (c.in_start < c.in_end && (c.in[c.in_start] == '\r' || c.in[c.in_start] == '\n')) {
       ++c.in_start;
     }
-    if (c.in_start == c.in_end) break;
+    if (c.in_start == c.in_end) return Framed::kIncomplete;
     const std::string_view buffered(c.in.get() + c.in_start, c.in_end - c.in_start);
     const HeadEnd end = find_head_end(buffered, c.scan_from);
-    bool bad = false;
     if (end.end == 0) {
-      bad = buffered.size() >= kMaxRequestHead || !plausible_request_start(buffered);
-      if (!bad) {
-        c.scan_from = static_cast<uint32_t>(end.resume);
-        break;  // wait for the rest of the header block
+      if (buffered.size() >= kMaxRequestHead || !plausible_request_start(buffered)) {
+        return Framed::kBad;
       }
+      c.scan_from = static_cast<uint32_t>(end.resume);
+      return Framed::kIncomplete;  // wait for the rest of the header block
     }
-    RequestHead head;
-    if (!bad) {
-      head = parse_request_head(buffered.substr(0, end.end));
-      bad = end.end > kMaxRequestHead || !head.valid;
-    }
-    if (bad) {
-      ++totals_.bad_requests;
-      enqueue(c, ResponseKind::kBadRequest, now);
-      break;
-    }
+    const RequestHead head = parse_request_head(buffered.substr(0, end.end));
+    if (end.end > kMaxRequestHead || !head.valid) return Framed::kBad;
     c.in_start += static_cast<uint32_t>(end.end);
     c.scan_from = 0;
-    const ResponseKind kind =
-        choose_kind(c, head.is_head, head.http10, head.wants_close, head.wants_keep_alive);
-    if (head.content_length > 0) {
-      c.body_left = head.content_length;
-      c.pending_kind = kind;
-      continue;
-    }
-    enqueue(c, kind, now);
+    kind = choose_kind(c, head.is_head, head.http10, head.wants_close, head.wants_keep_alive);
+    if (head.content_length == 0) return Framed::kComplete;
+    c.body_left = head.content_length;
+    c.pending_kind = kind;
   }
-  if (c.close_queued || c.in_start == c.in_end) {
-    c.in_start = c.in_end = 0;  // nothing (of use) left: reuse the buffer from its start
-    c.scan_from = 0;
-  }
+  const uint64_t skip = std::min<uint64_t>(c.body_left, c.in_end - c.in_start);
+  c.in_start += static_cast<uint32_t>(skip);
+  c.body_left -= skip;
+  if (c.body_left > 0) return Framed::kIncomplete;
+  kind = c.pending_kind;  // the request is complete only with its body
+  return Framed::kComplete;
 }
 
 // ---- sending ---------------------------------------------------------------------------------
@@ -170,6 +176,7 @@ bool Worker::append_response(Connection& c, ResponseKind kind) {
   const ResponseSet& set = *config_.responses;
   const auto begin = reinterpret_cast<uintptr_t>(set.data(kind));
   const size_t size = set.size(kind);
+  if (size == 0) return true;  // --fault close-before-any-byte: nothing to send
   const uintptr_t limit = begin + size * set.copies(kind);
   if (c.iov_count > 0) {
     // The same response again right after itself: extend the range over the next stored copy.
@@ -186,25 +193,32 @@ bool Worker::append_response(Connection& c, ResponseKind kind) {
 }
 
 void Worker::pump(Connection& c, int64_t now) {
-  if (c.state != ConnState::kOpen || c.send_inflight) return;
+  if (c.state != ConnState::kOpen || c.send_inflight || stopping_) return;
   if (c.queue_size == 0) {
     if (c.peer_eof) finish_close(c);
     return;
   }
   c.iov_first = c.iov_count = 0;
-  c.batch_responses = 0;
-  c.batch_closes = false;
+  c.batch_responses = c.batch_partials = 0;
+  c.batch_after = AfterSend::kContinue;
+  uint32_t pieces = 0;
   while (c.queue_size > 0 && c.queue_front().due_ns <= now) {
-    const ResponseKind kind = c.queue_front().kind;
-    if (!append_response(c, kind)) break;
+    const PendingResponse next = c.queue_front();
+    if (!append_response(c, next.kind)) break;
     c.queue_pop();
-    ++c.batch_responses;
-    if (closes_connection(kind)) {
-      c.batch_closes = true;
+    ++pieces;
+    if (next.kind < kFirstFaultPiece) {
+      ++c.batch_responses;
+    } else if (begins_partial_response(next.kind)) {
+      ++c.batch_partials;
+    }
+    if (next.after != AfterSend::kContinue) {
+      c.batch_after = next.after;
       break;
     }
   }
-  if (c.batch_responses == 0) return arm_timer(c, c.queue_front().due_ns);
+  if (pieces == 0) return arm_timer(c, c.queue_front().due_ns);
+  if (c.iov_count == 0) return finish_batch(c);  // only pieces without bytes
   submit_send(c);
 }
 
@@ -229,7 +243,7 @@ void Worker::on_send(Connection& c, int res) {
   c.send_inflight = false;
   if (c.state != ConnState::kOpen) return release_if_idle(c);
   if (res <= 0) {
-    if (transient(res)) return submit_send(c);
+    if (transient(res) && !stopping_) return submit_send(c);
     return finish_close(c);  // EPIPE, ECONNRESET: the peer left; nothing more is counted
   }
   // A short send (socket buffer full, big bodies): drop what went out and send the rest.
@@ -245,14 +259,25 @@ void Worker::on_send(Connection& c, int res) {
       left = 0;
     }
   }
-  if (c.iov_first < c.iov_count) return submit_send(c);
-  totals_.requests += c.batch_responses;
-  if (c.batch_closes) return begin_linger(c);
+  if (c.iov_first < c.iov_count) {
+    if (!stopping_) submit_send(c);
+    return;
+  }
+  finish_batch(c);
+}
+
+// Every byte of the batch is with the kernel: count it, then do what its last piece says.
+void Worker::finish_batch(Connection& c) {
+  totals_.responses += c.batch_responses;
+  totals_.responses_partial += c.batch_partials;
+  c.batch_responses = c.batch_partials = 0;
+  if (c.batch_after != AfterSend::kContinue) return after_last_piece(c);
+  if (stopping_) return;
   const int64_t now = now_if_needed();
   // The queue has room again: frame requests that were held back, then send what is due.
   process_input(c, now);
   pump(c, now);
-  if (c.state == ConnState::kOpen && !c.close_queued && !c.peer_eof) arm_recv(c);
+  if (c.state == ConnState::kOpen && !c.peer_eof) arm_recv(c);
 }
 
 void Worker::arm_timer(Connection& c, int64_t due_ns) {
@@ -274,13 +299,13 @@ void Worker::on_timer(Connection& c) {
 
 // ---- closing ---------------------------------------------------------------------------------
 
-void Worker::begin_linger(Connection& c) {
+void Worker::begin_linger(Connection& c, bool until_peer_closes) {
   if (c.peer_eof) return finish_close(c);
-  // FIN after the last response, but keep reading: closing with unread bytes would send RST, and
-  // a RST can destroy the response before the peer reads it.
+  // FIN after the last response, but keep reading (and counting): closing with unread bytes would
+  // send RST, and a RST can destroy the response before the peer reads it.
   shutdown(c.fd, SHUT_WR);
   c.state = ConnState::kLingering;
-  c.linger_deadline_ns = monotonic_ns() + kLingerNs;
+  c.linger_deadline_ns = until_peer_closes ? INT64_MAX : monotonic_ns() + kLingerNs;
   ++lingering_;
   arm_recv(c);
 }

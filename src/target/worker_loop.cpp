@@ -32,6 +32,9 @@ int64_t monotonic_ns() {
 }  // namespace
 
 Worker::Worker(const WorkerConfig& config) : config_(config) {
+  fault_ = config.options->fault;
+  // close-announced is --close-every 1: every response says "Connection: close" and closes.
+  close_every_ = fault_ == FaultMode::kCloseAnnounced ? 1 : config.options->close_every;
   delay_ns_ = config.options->delay.count();
   if (config.options->stall_for.count() > 0) {
     stall_begin_ns_ = config.start_ns + config.options->stall_at.count();
@@ -44,6 +47,7 @@ Worker::Worker(const WorkerConfig& config) : config_(config) {
 Worker::~Worker() {
   if (ring_ready_) io_uring_queue_exit(&ring_);
   if (wake_fd_ >= 0) close(wake_fd_);
+  if (config_.listen_fd >= 0) close(config_.listen_fd);
 }
 
 std::string Worker::setup() {
@@ -116,6 +120,10 @@ int64_t Worker::now_if_needed() const {
 void Worker::run() {
   arm_wake();
   arm_accept();
+  if (fault_ == FaultMode::kListenerFlap) {
+    next_flap_ns_ = config_.start_ns + config_.options->flap_every.count();
+    arm_flap();
+  }
   while (!config_.stop->load(std::memory_order_relaxed)) {
     __kernel_timespec timeout{0, kTickNs};
     io_uring_cqe* cqe = nullptr;
@@ -130,11 +138,7 @@ void Worker::run() {
       }
     }
   }
-  // A response the peer already read may still have its completion queued (or, with
-  // DEFER_TASKRUN, not yet posted): collect those so the count is exact.
-  io_uring_submit_and_get_events(&ring_);
-  reap();
-  close_all();
+  finish_at_stop();
 }
 
 void Worker::reap() {
@@ -165,6 +169,8 @@ void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
       return;
     case Op::kWake:
       return;  // the loop condition reads the stop flag
+    case Op::kFlap:
+      return on_flap();
     case Op::kRecv:
     case Op::kSend:
     case Op::kTimer: {
@@ -188,6 +194,7 @@ void Worker::arm_wake() {
 }
 
 void Worker::arm_accept() {
+  if (config_.listen_fd < 0) return;  // --fault listener-flap: the listener is down
   io_uring_sqe* sqe = next_sqe();
   // Multishot accept (5.19) posts one completion per connection from a single submission.
   if (multishot_accept_) {
@@ -203,6 +210,8 @@ void Worker::on_accept(int res, unsigned flags) {
   // Without F_MORE the multishot request has ended (error, or a single-shot accept): re-arm.
   if ((flags & IORING_CQE_F_MORE) == 0) accept_armed_ = false;
   if (res < 0) {
+    // Stopping, or the flapping listener went down: the accept ended on purpose.
+    if (stopping_ || config_.listen_fd < 0) return;
     if (res == -EINVAL && multishot_accept_) {
       multishot_accept_ = false;  // kernel before 5.19: one accept per submission
       arm_accept();
@@ -217,6 +226,8 @@ void Worker::on_accept(int res, unsigned flags) {
   const uint32_t index = slab_.acquire(res);
   if (index == UINT32_MAX) {
     close(res);
+  } else if (fault_ != FaultMode::kNone) {
+    on_accept_fault(slab_[index]);
   } else {
     arm_recv(slab_[index]);
   }
@@ -233,16 +244,6 @@ void Worker::tick() {
   for (uint32_t i = 0; i < slab_.size(); ++i) {
     Connection& c = slab_[i];
     if (c.state == ConnState::kLingering && now >= c.linger_deadline_ns) finish_close(c);
-  }
-}
-
-void Worker::close_all() {
-  for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
-    if (c.state != ConnState::kFree && c.fd >= 0) {
-      close(c.fd);
-      c.fd = -1;
-    }
   }
 }
 

@@ -6,10 +6,12 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cctype>
 #include <cerrno>
 #include <chrono>
@@ -18,6 +20,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "subprocess.hpp"
@@ -38,6 +41,37 @@ inline constexpr auto kIoTimeout = 5s;
 inline std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
+}
+
+// What ringfire-target prints at exit.
+struct Counts {
+  uint64_t connections = UINT64_MAX;
+  uint64_t requests_read = UINT64_MAX;
+  uint64_t responses = UINT64_MAX;
+  uint64_t responses_partial = UINT64_MAX;  // printed only with --fault
+  uint64_t requests = UINT64_MAX;
+};
+
+// The exit lines of a stopped server (after "listening on ..."), in their fixed order.
+inline Counts parse_counts(const ExitResult& r) {
+  Counts counts;
+  const std::vector<std::string> lines = r.out_lines();
+  const std::pair<const char*, uint64_t*> fields[] = {
+      {"connections: ", &counts.connections}, {"requests_read: ", &counts.requests_read},
+      {"responses: ", &counts.responses},     {"responses_partial: ", &counts.responses_partial},
+      {"requests: ", &counts.requests},
+  };
+  size_t next = 1;  // after the listening line
+  for (const auto& [name, value] : fields) {
+    if (next < lines.size() && lines[next].rfind(name, 0) == 0) {
+      *value = std::stoull(lines[next].substr(std::strlen(name)));
+      ++next;
+    }
+  }
+  EXPECT_EQ(next, lines.size()) << "unexpected stdout: " << r.out;
+  EXPECT_NE(counts.requests, UINT64_MAX) << "no requests line: " << r.out;
+  EXPECT_EQ(counts.requests, counts.responses) << r.out;
+  return counts;
 }
 
 // The server under test: started with --port 0, its port parsed from the listening line.
@@ -73,20 +107,15 @@ class Target {
     return r;
   }
 
-  // Stops the server and returns its "requests: N" (and checks it is the last line).
+  // Stops the server and returns every count it printed, checking the lines' order and that
+  // "requests: N" (the same figure as "responses: N") is the last one.
+  Counts stop_and_counts() { return parse_counts(stop()); }
+
+  // Stops the server and returns its "requests: N".
   uint64_t stop_and_count(uint64_t* connections = nullptr) {
-    const ExitResult r = stop();
-    const auto lines = r.out_lines();
-    if (lines.size() < 3) {
-      ADD_FAILURE() << "short stdout: " << r.out;
-      return UINT64_MAX;
-    }
-    EXPECT_EQ(lines[lines.size() - 2].rfind("connections: ", 0), 0u) << r.out;
-    EXPECT_EQ(lines.back().rfind("requests: ", 0), 0u) << r.out;
-    if (connections != nullptr) {
-      *connections = std::stoull(lines[lines.size() - 2].substr(13));
-    }
-    return std::stoull(lines.back().substr(10));
+    const Counts counts = stop_and_counts();
+    if (connections != nullptr) *connections = counts.connections;
+    return counts.requests;
   }
 
  private:
@@ -184,6 +213,39 @@ class Client {
     return recv(fd_, &c, 1, 0) == 0;
   }
 
+  // Exactly n more bytes; false on timeout or EOF first.
+  bool read_bytes(size_t n, std::string& out) { return read_exact(n, out); }
+
+  enum class End { kEof, kReset, kTimeout, kLimit, kError };
+  // Every byte until the server closes (FIN: kEof, RST: kReset), `limit` bytes have come (kLimit)
+  // or `wait` has passed (kTimeout).
+  std::string read_until_end(End& end, size_t limit = 1 << 20,
+                             std::chrono::milliseconds wait = kIoTimeout) {
+    const auto deadline = Clock::now() + wait;
+    for (;;) {
+      if (buffer_.size() >= limit) {
+        end = End::kLimit;
+        break;
+      }
+      const auto left =
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
+      pollfd p{fd_, POLLIN, 0};
+      if (left.count() <= 0 || poll(&p, 1, static_cast<int>(left.count())) <= 0) {
+        end = End::kTimeout;
+        break;
+      }
+      char chunk[65536];
+      const ssize_t n = recv(fd_, chunk, std::min(sizeof chunk, limit - buffer_.size()), 0);
+      if (n > 0) {
+        buffer_.append(chunk, static_cast<size_t>(n));
+        continue;
+      }
+      end = n == 0 ? End::kEof : (errno == ECONNRESET ? End::kReset : End::kError);
+      break;
+    }
+    return std::exchange(buffer_, std::string());
+  }
+
   int fd() const { return fd_; }
 
  private:
@@ -222,6 +284,19 @@ class Client {
   bool connected_ = false;
   std::string buffer_;
 };
+
+// 0 when a TCP connection to the port could be made (it is closed again at once), else the errno.
+inline int try_connect(uint16_t port) {
+  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(port);
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  const int rc = connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  const int error = rc == 0 ? 0 : errno;
+  close(fd);
+  return error;
+}
 
 inline const std::string kGet = "GET / HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n";
 

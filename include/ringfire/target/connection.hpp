@@ -26,15 +26,19 @@ enum class ConnState : uint8_t {
   kClosing,    // waiting for in-flight operations to end, then close(fd)
 };
 
-// A response waiting to be sent: the kind and the CLOCK_MONOTONIC time (ns) it becomes due.
+// A response (or a fault mode's piece of one) waiting to be sent: the kind, the CLOCK_MONOTONIC
+// time (ns) it becomes due, and what the connection does once it is sent.
 struct PendingResponse {
   int64_t due_ns = 0;
   ResponseKind kind = ResponseKind::kGet;
+  AfterSend after = AfterSend::kContinue;
 };
 
 struct Connection {
   // Deep enough for wrk/ringfire pipelining; a fuller queue pauses parsing (back-pressure).
   static constexpr uint32_t kQueueCapacity = 128;
+  // A request queues at most this many pieces (a response and a fault mode's extra piece).
+  static constexpr uint32_t kMaxPiecesPerRequest = 2;
   static constexpr uint32_t kMaxIov = 32;
   static constexpr uint32_t kInitialInput = 8 * 1024;
 
@@ -45,8 +49,9 @@ struct Connection {
   bool recv_inflight = false;
   bool send_inflight = false;
   bool timer_inflight = false;
-  bool peer_eof = false;      // recv returned 0: answer what was asked, then close
-  bool close_queued = false;  // a closing response is queued: ignore further input
+  bool peer_eof = false;       // recv returned 0: answer what was asked, then close
+  bool close_queued = false;   // the last piece is queued: further requests are read, not answered
+  bool discard_input = false;  // unframeable bytes after the last piece: read and drop the rest
   bool has_pending_kind = false;
 
   // Input: bytes [in_start, in_end) of `in` are received and not yet consumed.
@@ -68,18 +73,20 @@ struct Connection {
   std::array<iovec, kMaxIov> iov{};
   uint32_t iov_first = 0;
   uint32_t iov_count = 0;
-  uint32_t batch_responses = 0;
-  bool batch_closes = false;
+  uint32_t batch_responses = 0;  // complete responses in it
+  uint32_t batch_partials = 0;   // responses in it that it begins and nothing will complete
+  AfterSend batch_after = AfterSend::kContinue;
   msghdr msg{};
 
   __kernel_timespec timer_at{};  // must stay put until the timeout SQE is submitted
   int64_t linger_deadline_ns = 0;
 
-  bool queue_full() const { return queue_size == kQueueCapacity; }
+  bool queue_full() const { return queue_size + kMaxPiecesPerRequest > kQueueCapacity; }
   const PendingResponse& queue_front() const { return queue[queue_head]; }
   void queue_push(PendingResponse r) {
     queue[(queue_head + queue_size) % kQueueCapacity] = r;
     ++queue_size;
+    if (r.after != AfterSend::kContinue) close_queued = true;  // nothing may follow it
   }
   void queue_pop() {
     queue_head = (queue_head + 1) % kQueueCapacity;

@@ -23,13 +23,40 @@ enum class ResponseKind : uint8_t {
   kHeadKeepAlive,  // headers only + "Connection: keep-alive"
   kHeadClose,      // headers only + "Connection: close"
   kBadRequest,     // 400, "Connection: close"; the server closes after it
+  // Pieces only the --fault modes send. None of them is a complete response.
+  kJunk,                // "XYZ\r\n": bytes that are not a response
+  kEmptyLine,           // "\r\n" between responses
+  kHeadersOnly,         // kGet's head, announcing a body that never comes (a partial response)
+  kHalfBody,            // kGet's head and half its body (a partial response)
+  kNothing,             // no bytes at all (close-before-any-byte)
+  kEndlessHeadersHead,  // status line and first headers, no blank line (a partial response)
+  kEndlessHeaderLines,  // more header lines, sent again and again
+  kEndlessChunkedHead,  // a chunked response's head (a partial response)
+  kEndlessChunks,       // more chunks of it, sent again and again; never the last chunk
   kCount,
 };
+
+inline constexpr ResponseKind kFirstFaultPiece = ResponseKind::kJunk;
+
+// A fault piece that begins a response which will never be completed.
+inline bool begins_partial_response(ResponseKind kind) {
+  return kind == ResponseKind::kHeadersOnly || kind == ResponseKind::kHalfBody ||
+         kind == ResponseKind::kEndlessHeadersHead || kind == ResponseKind::kEndlessChunkedHead;
+}
 
 inline bool closes_connection(ResponseKind kind) {
   return kind == ResponseKind::kGetClose || kind == ResponseKind::kHeadClose ||
          kind == ResponseKind::kBadRequest;
 }
+
+// What the connection does once a queued piece has been sent.
+enum class AfterSend : uint8_t {
+  kContinue,    // go on reading and answering
+  kLinger,      // FIN, then read (and count) what still comes until the peer closes or 1 s
+  kLingerLong,  // FIN, then read (and count) until the peer closes, however long that takes
+  kReset,       // RST (SO_LINGER {1, 0} and close)
+  kRepeat,      // send the same piece again, until the peer goes away
+};
 
 // Picks the kind for one request: `head` (method HEAD), whether the connection stays open and
 // whether keeping it open must be said out loud (HTTP/1.0 on either side).

@@ -16,9 +16,12 @@
 
 namespace ringfire::target {
 
+// The workers' WorkerTotals, summed.
 struct ServerTotals {
   uint64_t connections = 0;
-  uint64_t requests = 0;
+  uint64_t requests_read = 0;
+  uint64_t responses = 0;
+  uint64_t responses_partial = 0;
   uint64_t bad_requests = 0;
   std::vector<WorkerTotals> per_worker;
 };
@@ -51,7 +54,7 @@ class TargetServer {
   ResponseSet responses_;
   std::string host_;
   uint16_t port_ = 0;
-  std::vector<int> listen_fds_;
+  std::vector<int> listen_fds_;  // -1 once handed to its worker
   std::atomic<bool> stop_{false};
   std::vector<std::unique_ptr<Worker>> workers_;
   std::vector<std::thread> threads_;

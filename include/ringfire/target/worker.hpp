@@ -15,13 +15,19 @@
 namespace ringfire::target {
 
 struct WorkerTotals {
-  uint64_t connections = 0;   // accepted
-  uint64_t requests = 0;      // responses whose every byte the kernel accepted (400s included)
-  uint64_t bad_requests = 0;  // of which 400s for malformed or oversized requests
+  uint64_t connections = 0;    // accepted
+  uint64_t requests_read = 0;  // complete requests (with their bodies) received, answered or not
+  uint64_t responses = 0;      // complete responses whose every byte the kernel accepted (400s
+                               // included); a fault mode's junk and empty lines are not responses
+  uint64_t responses_partial = 0;  // responses begun (every byte of the beginning accepted) that
+                                   // a fault mode cuts short or never ends
+  uint64_t bad_requests = 0;       // 400s for malformed or oversized requests (among responses)
 };
 
 struct WorkerConfig {
-  int listen_fd = -1;
+  int listen_fd = -1;  // the worker owns it from construction on and closes it
+  std::string host;    // where listen_fd is bound: --fault listener-flap binds there again
+  uint16_t port = 0;
   int cpu = -1;  // pin to this CPU; -1: leave unpinned
   const TargetOptions* options = nullptr;
   const ResponseSet* responses = nullptr;
@@ -39,7 +45,8 @@ class Worker {
   // Pins the calling thread and creates the ring there (SINGLE_ISSUER ties the ring to the thread
   // that creates it). Empty on success, else a one-line reason.
   std::string setup();
-  // The event loop; returns once *stop is set and wake() (or the loop's tick) noticed it.
+  // The event loop; returns once *stop is set and wake() (or the loop's tick) noticed it, and
+  // every request the kernel had received by then is counted.
   void run();
   // Thread-safe: makes run() look at the stop flag now instead of at its next tick.
   void wake();
@@ -48,7 +55,8 @@ class Worker {
   const char* ring_mode() const { return ring_mode_; }
 
  private:
-  enum class Op : uint8_t { kAccept = 1, kRecv, kSend, kTimer, kCancel, kWake };
+  enum class Op : uint8_t { kAccept = 1, kRecv, kSend, kTimer, kCancel, kWake, kFlap };
+  enum class Framed : uint8_t { kIncomplete, kComplete, kBad };
 
   static uint64_t tag(Op op, const Connection& c) {
     return (uint64_t{static_cast<uint8_t>(op)} << 56) | (uint64_t{c.generation} << 32) | c.index;
@@ -66,9 +74,11 @@ class Worker {
   void on_accept(int res, unsigned flags);
 
   void arm_recv(Connection& c);
+  bool answering(const Connection& c) const { return !c.close_queued && !stopping_; }
   bool make_input_room(Connection& c);
   void on_recv(Connection& c, int res);
   void process_input(Connection& c, int64_t now);
+  Framed frame_request(Connection& c, ResponseKind& kind);
   ResponseKind choose_kind(Connection& c, bool head, bool http10, bool wants_close,
                            bool wants_keep_alive);
   void enqueue(Connection& c, ResponseKind kind, int64_t now);
@@ -77,16 +87,36 @@ class Worker {
   bool append_response(Connection& c, ResponseKind kind);
   void submit_send(Connection& c);
   void on_send(Connection& c, int res);
+  void finish_batch(Connection& c);
   void arm_timer(Connection& c, int64_t due_ns);
   void on_timer(Connection& c);
 
-  void begin_linger(Connection& c);
+  // The --fault modes (faults.cpp).
+  void on_accept_fault(Connection& c);
+  void enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns);
+  void after_last_piece(Connection& c);
+  void reset_connection(Connection& c);
+  void arm_flap();
+  void on_flap();
+  void take_listener_down();
+  void bring_listener_up();
+
+  void begin_linger(Connection& c, bool until_peer_closes);
   void finish_close(Connection& c);
   void release_if_idle(Connection& c);
   void tick();
+
+  // Stopping (worker_stop.cpp): count what the kernel has received, then close everything.
+  void finish_at_stop();
+  void cancel_reads();
+  void accept_backlog();
+  void drain_input(Connection& c);
   void close_all();
 
   WorkerConfig config_;
+  FaultMode fault_ = FaultMode::kNone;
+  uint64_t close_every_ = 0;  // --close-every; 1 for --fault close-announced
+  bool stopping_ = false;     // the stop flag was seen: read and count, answer nothing more
   io_uring ring_{};
   bool ring_ready_ = false;
   const char* ring_mode_ = "none";
@@ -95,6 +125,8 @@ class Worker {
   bool multishot_accept_ = true;
   bool accept_armed_ = false;
   bool accept_retry_on_tick_ = false;
+  int64_t next_flap_ns_ = 0;     // --fault listener-flap: when the listener next goes down or up
+  __kernel_timespec flap_at_{};  // must stay put until the timeout SQE is submitted
   int64_t delay_ns_ = 0;
   int64_t stall_begin_ns_ = 0;
   int64_t stall_end_ns_ = 0;  // == stall_begin_ns_ when no stall
