@@ -1,10 +1,20 @@
 #include "ringfire/config.hpp"
 
+#include <fcntl.h>
 #include <sched.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
 #include <charconv>
 #include <cmath>
+#include <cstring>
+#include <sstream>
+#include <string_view>
+
+#include "ringfire/quote.hpp"
 
 namespace ringfire {
 
@@ -81,6 +91,219 @@ std::vector<int> allowed_cpus() {
   }
   if (cpus.empty()) cpus.push_back(0);
   return cpus;
+}
+
+namespace {
+
+using std::chrono::milliseconds;
+
+bool iequals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+           return std::tolower(static_cast<unsigned char>(x)) ==
+                  std::tolower(static_cast<unsigned char>(y));
+         });
+}
+
+// RFC 9110 section 5.6.2: the characters of a token (header names, methods).
+bool is_token_char(char c) {
+  static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
+  return std::isalnum(static_cast<unsigned char>(c)) || kSymbols.find(c) != std::string_view::npos;
+}
+
+// "0.5", "20000", "1e+09": as short as the number allows.
+std::string number_text(double value) {
+  std::ostringstream out;
+  out << value;
+  return out.str();
+}
+
+std::string seconds_text(Nanos d) {
+  return number_text(static_cast<double>(d.count()) * 1e-9) + "s";
+}
+
+// How many connections and threads, and how each connection and wake-up is used.
+std::string check_shape(const RunConfig& c) {
+  if (c.connections == 0 || c.connections > 1'000'000) {
+    return "--connections must be between 1 and 1000000";
+  }
+  if (c.threads > 1024) return "--threads must be at most 1024";
+  if (c.threads > c.connections) {
+    return "--threads " + std::to_string(c.threads) + " is more than --connections " +
+           std::to_string(c.connections) + ": every thread needs a connection";
+  }
+  if (c.pipeline == 0 || c.pipeline > 1024) return "--pipeline must be between 1 and 1024";
+  if (c.wait_batch == 0 || c.wait_batch > 1024) return "--wait-batch must be between 1 and 1024";
+  if (c.wait_max.count() < 0 || c.wait_max > milliseconds(1)) {
+    return "--wait-max must be at most 1ms (e.g. 100us)";
+  }
+  if (!c.cpus.empty()) {
+    const std::vector<int> allowed = allowed_cpus();
+    for (int cpu : c.cpus) {
+      if (std::find(allowed.begin(), allowed.end(), cpu) == allowed.end()) {
+        return "--cpus: CPU " + std::to_string(cpu) + " is not available to ringfire";
+      }
+    }
+  }
+  return {};
+}
+
+// When the run stops, how fast it sends, and how its timeline adds up.
+std::string check_timing(const RunConfig& c) {
+  if (c.duration.count() < 0 || c.warmup.count() < 0 || c.ramp.count() < 0 ||
+      c.timeout.count() < 0) {
+    return "durations must not be negative";
+  }
+  if (c.duration.count() == 0 && c.requests == 0) {
+    return "nothing would end the run: give --duration or --requests";
+  }
+  if (c.timeout.count() == 0) return "--timeout must be more than 0";
+  if (!std::isfinite(c.rate) || c.rate < 0 || c.rate > 1e9) {
+    return "--rate must be between 0 and 1e9 requests per second";
+  }
+  if (!c.closed_loop() && c.duration.count() > 0 &&
+      c.rate * static_cast<double>(c.duration.count()) * 1e-9 < 1) {
+    return "--rate " + number_text(c.rate) + " over --duration " + seconds_text(c.duration) +
+           " schedules less than one request";
+  }
+  if (c.arrival == Arrival::kPoisson && c.closed_loop()) {
+    return "--arrival poisson needs --rate (it shapes an open loop's schedule)";
+  }
+  if (c.include_ramp && c.ramp.count() == 0) return "--include-ramp needs --ramp";
+  if (c.include_ramp && c.duration.count() > 0 && c.ramp > c.duration) {
+    return "--ramp " + seconds_text(c.ramp) + " is longer than --duration " +
+           seconds_text(c.duration) + " with --include-ramp: the run would end mid-ramp";
+  }
+  if (c.ramp > kMaxRunTime || c.warmup > kMaxRunTime || c.duration > kMaxRunTime ||
+      c.ramp + c.warmup + c.duration > kMaxRunTime) {
+    return "--ramp + --warmup + --duration must be at most 30 days";
+  }
+  return {};
+}
+
+std::string check_header(const std::string& header, size_t body_size) {
+  const size_t colon = header.find(':');
+  const std::string_view name(header.data(), colon == std::string::npos ? 0 : colon);
+  if (name.empty() || !std::all_of(name.begin(), name.end(), is_token_char)) {
+    return "bad --header " + quote(header) + " (expected 'Name: value', the name without spaces)";
+  }
+  std::string_view value(header);
+  value.remove_prefix(colon + 1);
+  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
+  while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
+  if (value.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos) {
+    return "bad --header " + quote(header) + ": a value cannot hold CR, LF or NUL";
+  }
+  if (iequals(name, "Transfer-Encoding")) {
+    return "--header Transfer-Encoding is not supported: the body is sent whole, with "
+           "Content-Length";
+  }
+  if (iequals(name, "Content-Length") && value != std::to_string(body_size)) {
+    return "--header " + quote(header) + " does not match the body's " + std::to_string(body_size) +
+           " bytes";
+  }
+  return {};
+}
+
+// The request: its method and headers.
+std::string check_request(const RunConfig& c) {
+  if (c.method.empty()) return "--method is empty";
+  for (char ch : c.method) {
+    if (ch < 'A' || ch > 'Z') {
+      return "bad --method " + quote(c.method) + " (expected uppercase letters, e.g. GET, POST)";
+    }
+  }
+  if (c.body.size() > kMaxBodyBytes) return "the request body is larger than 16 MiB";
+  for (const std::string& h : c.headers) {
+    if (std::string problem = check_header(h, c.body.size()); !problem.empty()) return problem;
+  }
+  return {};
+}
+
+std::string bad_duration(const char* option, const std::string& text, const char* examples) {
+  return std::string("bad ") + option + " " + quote(text) + " (examples: " + examples + ")";
+}
+
+// The durations given as text; the defaults stand for the ones not given.
+std::string parse_durations(const CommandLine& line, RunConfig& config) {
+  if (!line.duration.empty()) {
+    if (!parse_duration(line.duration, config.duration) || config.duration.count() == 0) {
+      return bad_duration("--duration", line.duration, "500ms, 10s, 2m");
+    }
+  } else if (line.self_check) {
+    config.duration = std::chrono::seconds(5);
+  } else if (config.requests != 0) {
+    config.duration = Nanos(0);  // -n alone: run until the count is reached
+  }
+  if (!parse_duration(line.timeout, config.timeout)) {
+    return bad_duration("--timeout", line.timeout, "500ms, 2s");
+  }
+  if (!line.warmup.empty() && !parse_duration(line.warmup, config.warmup)) {
+    return bad_duration("--warmup", line.warmup, "2s, 500ms");
+  }
+  if (!line.ramp.empty() && !parse_duration(line.ramp, config.ramp)) {
+    return bad_duration("--ramp", line.ramp, "10s, 1m");
+  }
+  if (!parse_duration(line.wait_max, config.wait_max)) {
+    return bad_duration("--wait-max", line.wait_max, "100us, 1ms");
+  }
+  return {};
+}
+
+}  // namespace
+
+std::string validate(const RunConfig& config) {
+  if (std::string problem = check_shape(config); !problem.empty()) return problem;
+  if (std::string problem = check_timing(config); !problem.empty()) return problem;
+  return check_request(config);
+}
+
+std::string finish_config(const CommandLine& line, RunConfig& config) {
+  if (line.self_check) {
+    if (!line.url.empty()) return "--self-check runs against its own server: give no URL";
+  } else {
+    if (line.url.empty()) return "a URL is required (see --help)";
+    UrlError error;
+    if (!parse_url(line.url, config.url, error)) return error.message;
+  }
+  if (std::string problem = parse_durations(line, config); !problem.empty()) return problem;
+  if (line.arrival == "poisson") {
+    config.arrival = Arrival::kPoisson;
+  } else if (line.arrival != "constant") {
+    return "bad --arrival " + quote(line.arrival) + " (constant or poisson)";
+  }
+  if (!line.cpus.empty() && !parse_cpu_list(line.cpus, config.cpus)) {
+    return "bad --cpus " + quote(line.cpus) + " (example: 0,2-3)";
+  }
+  if (!line.body_file.empty()) {
+    if (!config.body.empty()) return "give --body or --body-file, not both";
+    std::string error;
+    if (!read_body_file(line.body_file, config.body, error)) return error;
+  }
+  return validate(config);
+}
+
+bool read_body_file(const std::string& path, std::string& body, std::string& error) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const auto fail = [&](const std::string& why) {
+    error = "cannot read --body-file " + quote(path) + ": " + why;
+    if (fd >= 0) ::close(fd);
+    return false;
+  };
+  if (fd < 0) return fail(std::strerror(errno));
+  std::string contents;
+  char chunk[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return fail(std::strerror(errno));  // EISDIR for a directory
+    if (n == 0) break;
+    contents.append(chunk, static_cast<size_t>(n));
+    // Bounded, so that /dev/zero or a mistaken disk image ends in a message, not a hang.
+    if (contents.size() > kMaxBodyBytes) return fail("larger than 16 MiB");
+  }
+  ::close(fd);
+  body = std::move(contents);
+  return true;
 }
 
 }  // namespace ringfire

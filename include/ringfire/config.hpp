@@ -1,7 +1,12 @@
 // Every knob of a run, validated once. Nothing downstream re-parses strings.
+//
+// The command line fills RunConfig in two steps: CLI11 sets the numeric fields and flags directly
+// and collects the options that arrive as text in CommandLine; finish_config() parses those and
+// calls validate(). Either step's complaint is one line naming the option, and a usage error.
 #pragma once
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -14,35 +19,46 @@ using Nanos = std::chrono::nanoseconds;
 
 enum class Arrival : uint8_t { kConstant, kPoisson };
 
+// The rules validate() enforces are written beside each field ("rule:").
 struct RunConfig {
   Url url;
   Endpoint endpoint;  // the resolved address that accepted a connection
 
-  uint32_t connections = 10;
-  uint32_t threads = 0;   // 0: one per allowed CPU, never more than connections
-  std::vector<int> cpus;  // explicit pin list; empty: the CPUs the process may run on
-  uint32_t pipeline = 1;  // requests per batch on one connection
+  uint32_t connections = 10;  // rule: 1 to 1,000,000
+  // 0: one per allowed CPU, never more than connections. rule: at most 1024, and an explicit count
+  // may not exceed the connections (a thread without a connection would idle).
+  uint32_t threads = 0;
+  std::vector<int> cpus;  // explicit pin list; empty: the CPUs the process may run on.
+                          // rule: every CPU must be one this process may run on
+  uint32_t pipeline = 1;  // requests per batch on one connection. rule: 1 to 1024
 
-  Nanos duration{std::chrono::seconds(10)};  // measured time (after warm-up); 0: no time limit
-  Nanos warmup{0};                           // excluded from the statistics
-  Nanos timeout{std::chrono::seconds(2)};    // per request
+  // Measured time (after ramp and warm-up); 0: no time limit. rule: 0 only with a request count.
+  Nanos duration{std::chrono::seconds(10)};
+  Nanos warmup{0};  // excluded from the statistics
+  // Per request. rule: more than 0.
+  Nanos timeout{std::chrono::seconds(2)};
   uint64_t requests = 0;  // stop after exactly this many responses; 0: no count limit
 
-  double rate = 0;  // requests/s in total; 0: closed loop
-  Arrival arrival = Arrival::kConstant;
+  double rate = 0;  // requests/s in total; 0: closed loop. rule: finite, 0 to 1e9
+  Arrival arrival = Arrival::kConstant;  // rule: poisson needs a rate
   uint64_t seed = 1;
   Nanos ramp{0};
+  // rule: needs a ramp; with a duration, the ramp must fit in it (the run would end mid-ramp).
   bool include_ramp = false;
+  // rule (all three): ramp + warm-up + duration at most kMaxRunTime.
 
   // Completion batching (see Worker::loop): wait for up to `wait_batch` completions, at most
   // `wait_max` long. wait_batch 1 wakes for every completion.
-  uint32_t wait_batch = 64;
-  Nanos wait_max{std::chrono::microseconds(200)};
+  uint32_t wait_batch = 64;                        // rule: 1 to 1024
+  Nanos wait_max{std::chrono::microseconds(200)};  // rule: at most 1 ms
   bool sqpoll = false;  // a kernel thread polls the submission queue (costs a core)
 
+  // rule: one or more uppercase letters (methods are case-sensitive tokens: "get" is not GET).
   std::string method = "GET";
-  std::vector<std::string> headers;  // "Name: value", as given
-  std::string body;
+  // "Name: value", as given. rule: the name is a non-empty token; the value holds no CR, LF or
+  // NUL; no Transfer-Encoding (the body is sent whole); a Content-Length must equal the body's.
+  std::vector<std::string> headers;
+  std::string body;  // rule: at most kMaxBodyBytes
 
   std::string json_path;
   std::string timeseries_path;
@@ -52,6 +68,38 @@ struct RunConfig {
 
   bool closed_loop() const { return rate <= 0; }
 };
+
+// The longest run validate() accepts (ramp + warm-up + duration): far beyond any load test, and
+// well inside the 64-bit nanosecond clock marks the run is planned on.
+inline constexpr Nanos kMaxRunTime = std::chrono::hours(24 * 30);
+
+// Empty when `config` is coherent; otherwise a one-line reason naming the option.
+std::string validate(const RunConfig& config);
+
+// What the command line gives as text, parsed once by finish_config(). Empty means "not given".
+struct CommandLine {
+  std::string url;       // rule: required, except with --self-check, which forbids it
+  std::string duration;  // empty: 10 s, or no time limit with --requests (5 s for --self-check)
+  std::string warmup;
+  std::string timeout = "2s";
+  std::string ramp;
+  std::string arrival = "constant";  // rule: constant or poisson
+  std::string cpus;                  // "0,2-3"
+  std::string wait_max = "200us";
+  std::string body_file;  // rule: not with --body; must be readable
+  bool self_check = false;
+};
+
+// Parses `line` into `config` (URL, durations, CPU list, arrival, body file), then validates the
+// whole. Empty on success; otherwise the one-line reason. Every duration must parse (see
+// parse_duration), and --duration and --timeout must not be zero.
+std::string finish_config(const CommandLine& line, RunConfig& config);
+
+// The largest --body-file read_body_file() takes.
+inline constexpr size_t kMaxBodyBytes = size_t{16} << 20;
+
+// Reads the whole of `path` into `body`. False with a one-line `error` naming the file and why.
+bool read_body_file(const std::string& path, std::string& body, std::string& error);
 
 // Parses "500ms", "10s", "2m", "1h", "250us", "100ns" (and a bare number of seconds).
 // Returns false on anything else, or on a negative or overflowing value.

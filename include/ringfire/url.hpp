@@ -18,8 +18,11 @@ struct Url {
   std::string host_header;  // value of the Host header ("host" or "host:port", "[v6]:port")
 };
 
-// Parses an http:// URL. Returns an error message (one line, no trailing newline) on failure.
-// https:// is rejected with a message saying TLS is not supported yet.
+// Parses an http:// URL (the scheme in any case). On failure `error` says what is wrong in one
+// line (no trailing newline): https:// (TLS is not supported yet), another or no scheme, an IPv6
+// literal without brackets (with the bracketed URL to write instead), an empty host, a host
+// holding anything but letters, digits, '-', '.' and '_', a port that is not 1-65535, user
+// credentials, or a space or control character in the path. Nothing is resolved or connected.
 struct UrlError {
   std::string message;
 };
@@ -40,6 +43,18 @@ bool resolve(const Url& url, std::vector<Endpoint>& out, std::string& error);
 // why `localhost` works when the server listens on 127.0.0.1 only and the name resolves to ::1
 // first.
 int first_reachable(const std::vector<Endpoint>& endpoints, std::chrono::milliseconds timeout,
+                    std::string& error);
+
+enum class Reach : uint8_t {
+  kFound,
+  kUnresolved,   // the name did not resolve
+  kUnreachable,  // no address accepted a connection
+};
+
+// The address a run uses: resolve() once, then first_reachable(), each connect waiting the
+// request timeout but never more than 3 s (a silent address must not hold the start up).
+// Otherwise `error` holds the one-line reason of the step that failed.
+Reach find_endpoint(const Url& url, std::chrono::nanoseconds timeout, Endpoint& out,
                     std::string& error);
 
 }  // namespace ringfire

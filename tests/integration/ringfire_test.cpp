@@ -119,36 +119,7 @@ TEST(Ringfire, LocalhostFindsAServerOnIpv4Only) {
   EXPECT_EQ(run.result.at("config").at("endpoint").get<std::string>().rfind("127.0.0.1:", 0), 0u);
 }
 
-TEST(Ringfire, RefusedPortFailsFastWithOneLine) {
-  const RingfireRun run = run_ringfire(
-      {"-c", "10", "-d", "5s", "http://127.0.0.1:" + std::to_string(unused_port()) + "/"});
-  EXPECT_EQ(run.exit.exit_code, 1);
-  EXPECT_LT(run.seconds, 3.0);
-  EXPECT_NE(run.exit.err.find("Connection refused"), std::string::npos) << run.exit.err;
-  EXPECT_EQ(std::count(run.exit.err.begin(), run.exit.err.end(), '\n'), 1) << run.exit.err;
-  EXPECT_TRUE(run.exit.out.empty()) << "no table of zeros: " << run.exit.out;
-}
-
-TEST(Ringfire, UsageErrorsExitTwo) {
-  for (const std::vector<std::string>& args :
-       std::vector<std::vector<std::string>>{{"-d", "10x", "http://127.0.0.1:1/"},
-                                             {"-c", "0", "http://127.0.0.1:1/"},
-                                             {"127.0.0.1:8080"},
-                                             {"https://127.0.0.1/"},
-                                             {"-H", "no colon", "http://127.0.0.1:1/"},
-                                             {"--bogus", "http://127.0.0.1:1/"},
-                                             {}}) {
-    const RingfireRun run = run_ringfire(args, std::chrono::seconds(10));
-    EXPECT_EQ(run.exit.exit_code, 2) << ::testing::PrintToString(args) << run.exit.err;
-    EXPECT_EQ(std::count(run.exit.err.begin(), run.exit.err.end(), '\n'), 1) << run.exit.err;
-  }
-}
-
-TEST(Ringfire, UnknownHostIsOneLine) {
-  const RingfireRun run = run_ringfire({"http://no-such-host.invalid/"}, std::chrono::seconds(20));
-  EXPECT_EQ(run.exit.exit_code, 1);
-  EXPECT_NE(run.exit.err.find("cannot resolve"), std::string::npos) << run.exit.err;
-}
+// The command line (usage errors, refused ports, unknown names): cli_test.cpp.
 
 TEST(Ringfire, GarbageIsAParseErrorNotACrash) {
   RawServer server("this is not HTTP\r\n\r\n");

@@ -1,4 +1,7 @@
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
 
 #include "ringfire/config.hpp"
 #include "ringfire/plan.hpp"
@@ -36,6 +39,132 @@ TEST(ParseCpuList, RangesAndLists) {
   for (const char* bad : {"", ",", "1,", "a", "3-1", "-1", "1-", "0,,1"}) {
     EXPECT_FALSE(parse_cpu_list(bad, cpus)) << bad;
   }
+}
+
+// finish_config(): the texts of the command line, then validate().
+std::string finish(CommandLine line, RunConfig& config) {
+  const std::string problem = finish_config(line, config);
+  EXPECT_EQ(problem.find('\n'), std::string::npos) << problem;
+  return problem;
+}
+
+CommandLine with_url() {
+  CommandLine line;
+  line.url = "http://127.0.0.1:8080/x";
+  return line;
+}
+
+TEST(FinishConfig, ParsesTheTextsAndTheUrl) {
+  CommandLine line = with_url();
+  line.duration = "3s";
+  line.warmup = "1s";
+  line.timeout = "250ms";
+  line.ramp = "2s";
+  line.arrival = "poisson";
+  line.wait_max = "50us";
+  RunConfig config;
+  config.rate = 100;
+  ASSERT_EQ(finish(line, config), "");
+  EXPECT_EQ(config.url.port, 8080);
+  EXPECT_EQ(config.url.target, "/x");
+  EXPECT_EQ(config.duration, std::chrono::seconds(3));
+  EXPECT_EQ(config.warmup, std::chrono::seconds(1));
+  EXPECT_EQ(config.timeout, std::chrono::milliseconds(250));
+  EXPECT_EQ(config.ramp, std::chrono::seconds(2));
+  EXPECT_EQ(config.arrival, Arrival::kPoisson);
+  EXPECT_EQ(config.wait_max, std::chrono::microseconds(50));
+}
+
+TEST(FinishConfig, DefaultDurationDependsOnTheMode) {
+  RunConfig config;
+  ASSERT_EQ(finish(with_url(), config), "");
+  EXPECT_EQ(config.duration, std::chrono::seconds(10));
+  RunConfig counted;
+  counted.requests = 5;
+  ASSERT_EQ(finish(with_url(), counted), "");
+  EXPECT_EQ(counted.duration.count(), 0);  // -n alone: no time limit
+  CommandLine self_check;
+  self_check.self_check = true;
+  RunConfig checked;
+  ASSERT_EQ(finish(self_check, checked), "");
+  EXPECT_EQ(checked.duration, std::chrono::seconds(5));
+}
+
+TEST(FinishConfig, UrlRequiredExceptForSelfCheck) {
+  RunConfig config;
+  EXPECT_EQ(finish(CommandLine{}, config), "a URL is required (see --help)");
+  CommandLine line = with_url();
+  line.self_check = true;
+  EXPECT_EQ(finish(line, config), "--self-check runs against its own server: give no URL");
+  line.self_check = false;
+  line.url = "https://h/";
+  EXPECT_NE(finish(line, config).find("TLS"), std::string::npos);
+}
+
+TEST(FinishConfig, EveryDurationMustParse) {
+  const std::vector<std::pair<std::string CommandLine::*, const char*>> options = {
+      {&CommandLine::duration, "--duration"},
+      {&CommandLine::warmup, "--warmup"},
+      {&CommandLine::timeout, "--timeout"},
+      {&CommandLine::ramp, "--ramp"},
+      {&CommandLine::wait_max, "--wait-max"}};
+  for (const auto& [field, name] : options) {
+    CommandLine line = with_url();
+    line.*field = "10x";
+    RunConfig config;
+    EXPECT_EQ(finish(line, config).rfind(std::string("bad ") + name + " '10x'", 0), 0u) << name;
+  }
+  CommandLine line = with_url();
+  line.duration = "0";
+  RunConfig config;
+  EXPECT_EQ(finish(line, config).rfind("bad --duration '0'", 0), 0u);
+}
+
+TEST(FinishConfig, ArrivalIsConstantOrPoisson) {
+  CommandLine line = with_url();
+  line.arrival = "uniform";
+  RunConfig config;
+  EXPECT_EQ(finish(line, config), "bad --arrival 'uniform' (constant or poisson)");
+}
+
+TEST(FinishConfig, CpuListMustParse) {
+  CommandLine line = with_url();
+  line.cpus = "0,,1";
+  RunConfig config;
+  EXPECT_EQ(finish(line, config), "bad --cpus '0,,1' (example: 0,2-3)");
+}
+
+TEST(FinishConfig, BodyOrBodyFileNotBoth) {
+  CommandLine line = with_url();
+  line.body_file = "/dev/null";
+  RunConfig config;
+  config.body = "x";
+  EXPECT_EQ(finish(line, config), "give --body or --body-file, not both");
+}
+
+TEST(ReadBodyFile, ReadsTheWholeFile) {
+  char path[] = "/tmp/ringfire-body-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  const std::string contents("{\"a\":1}\0\n", 9);
+  ASSERT_EQ(write(fd, contents.data(), contents.size()), 9);
+  close(fd);
+  std::string body, error;
+  EXPECT_TRUE(read_body_file(path, body, error)) << error;
+  EXPECT_EQ(body, contents);
+  std::remove(path);
+  EXPECT_TRUE(read_body_file("/dev/null", body, error));
+  EXPECT_EQ(body, "");
+}
+
+TEST(ReadBodyFile, UnreadableFileIsOneLineNamingIt) {
+  std::string body, error;
+  EXPECT_FALSE(read_body_file("/no/such/body.json", body, error));
+  EXPECT_EQ(error, "cannot read --body-file '/no/such/body.json': No such file or directory");
+  EXPECT_FALSE(read_body_file("/tmp", body, error));
+  EXPECT_EQ(error, "cannot read --body-file '/tmp': Is a directory");
+  EXPECT_FALSE(read_body_file("/dev/zero", body, error));  // endless: bounded, not a hang
+  EXPECT_EQ(error, "cannot read --body-file '/dev/zero': larger than 16 MiB");
 }
 
 TEST(Plan, SplitsConnectionsRequestsAndRateEvenly) {

@@ -1,0 +1,84 @@
+#include "ringfire_options.hpp"
+
+#include <string>
+
+namespace ringfire {
+namespace {
+
+const char* kExamples = R"(
+Examples:
+  ringfire -c 100 -d 10s http://127.0.0.1:8080/
+  ringfire -c 100 -d 5s -p 10 http://127.0.0.1:5000/          # like autocannon -c 100 -d 5 -p 10
+  ringfire -t 2 -c 1000 -d 60s --latency http://127.0.0.1:8080/ # like wrk -t2 -c1000 -d60s --latency
+  ringfire -n 100000 -c 50 --json out.json http://localhost:8080/api
+  ringfire -R 20000 -c 200 -d 30s http://127.0.0.1:8080/     # open loop, like wrk2 -R 20000
+  ringfire -R 5000 --arrival poisson --ramp 10s -d 60s --hdr-out lat.hgrm http://127.0.0.1:8080/
+  ringfire --self-check                                         # ringfire's ceiling on this box
+  ringfire -m POST -H 'Content-Type: application/json' -b '{"a":1}' http://127.0.0.1:3000/items
+
+Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error.
+)";
+
+void declare_load(CLI::App& app, RunConfig& config, CommandLine& line) {
+  app.add_option("url", line.url, "Target URL: http://host[:port]/path?query");
+  app.add_flag("--self-check", line.self_check,
+               "Measure ringfire's own ceiling on this machine against the bundled server");
+  app.add_option("-c,--connections", config.connections, "Connections to keep open (default 10)");
+  app.add_option("-t,--threads", config.threads,
+                 "Worker threads, one ring each (default: the CPUs ringfire may run on, at most "
+                 "the connections)");
+  app.add_option("-d,--duration", line.duration,
+                 "Measured duration: 500ms, 10s, 2m (default 10s; unlimited with -n alone)");
+  app.add_option("-n,--requests", config.requests, "Stop after exactly this many responses");
+  app.add_option("-p,--pipeline", config.pipeline, "Requests in flight per connection (default 1)");
+  app.add_option("-R,--rate", config.rate,
+                 "Open loop: requests/s in total, on a schedule fixed in advance; latency counts "
+                 "from each request's intended send time");
+  app.add_option("--arrival", line.arrival, "Open-loop arrivals: constant (default) or poisson");
+  app.add_option("--seed", config.seed, "Seed for --arrival poisson (default 1)");
+  app.add_option("--ramp", line.ramp,
+                 "Rise linearly from zero over this time: the rate (open loop) or the open "
+                 "connections (closed loop); excluded from the statistics");
+  app.add_flag("--include-ramp", config.include_ramp, "Measure the ramp too");
+  app.add_option("--timeout", line.timeout, "Per-request timeout (default 2s)");
+  app.add_option("--warmup", line.warmup, "Warm-up before measuring, excluded from the statistics");
+  app.add_option("--cpus", line.cpus, "CPUs to pin workers to, e.g. 0,2-3");
+}
+
+void declare_request(CLI::App& app, RunConfig& config, CommandLine& line) {
+  app.add_option("-m,--method", config.method, "HTTP method (default GET)");
+  // One value per -H: without this, CLI11 lets a repeatable option take every following word,
+  // the URL included.
+  app.add_option("-H,--header", config.headers, "Request header 'Name: value' (repeatable)")
+      ->allow_extra_args(false);
+  app.add_option("-b,--body", config.body, "Request body");
+  app.add_option("--body-file", line.body_file, "Read the request body from a file");
+}
+
+void declare_output_and_tuning(CLI::App& app, RunConfig& config, CommandLine& line) {
+  app.add_option("--json", config.json_path, "Write the full result as JSON to this file");
+  app.add_option("--timeseries", config.timeseries_path, "Write the per-second series as CSV");
+  app.add_option("--hdr-out", config.hdr_out_path,
+                 "Write the latency percentile distribution in HdrHistogram's text format");
+  app.add_flag("--latency", config.latency_table, "Print the full latency percentile table");
+  app.add_flag("-q,--quiet", config.quiet, "Print nothing on success (use with --json)");
+  app.add_option("--wait-batch", config.wait_batch,
+                 "Wait for up to this many completions per wake-up under load (default 64; 1: "
+                 "wake for each)");
+  app.add_option("--wait-max", line.wait_max,
+                 "Longest a batched wait may delay a completion (default 200us)");
+  app.add_flag("--sqpoll", config.sqpoll,
+               "A kernel thread polls each ring's submissions (fewer syscalls, costs CPU)");
+}
+
+}  // namespace
+
+void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
+  app.footer(kExamples);
+  app.set_version_flag("--version", std::string("ringfire ") + RINGFIRE_VERSION);
+  declare_load(app, config, line);
+  declare_request(app, config, line);
+  declare_output_and_tuning(app, config, line);
+}
+
+}  // namespace ringfire

@@ -1,0 +1,30 @@
+// What ringfire's main prints and writes once the options are known: the one error line, the
+// --json/--hdr-out/--timeseries files and the summary.
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "ringfire/config.hpp"
+#include "ringfire/report.hpp"
+#include "ringfire/run.hpp"
+
+namespace ringfire {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitRuntime = 1;  // nothing reached, setup failed, no response
+inline constexpr int kExitUsage = 2;
+
+// Prints "ringfire: MESSAGE" on stderr and returns `status`.
+int complain(int status, const std::string& message);
+
+// A run that failed: prints `reason` and still writes the --json file, saying where it stopped
+// (and, if it started, what `result` counted). Returns kExitRuntime.
+int runtime_failure(const RunConfig& config, FailureStage stage, const std::string& reason,
+                    const Result* result = nullptr);
+
+// Writes the files asked for and prints the summary on `out` (unless --quiet). A run without a
+// single response is a runtime failure. Returns the exit status.
+int report(const Result& result, std::ostream& out);
+
+}  // namespace ringfire
