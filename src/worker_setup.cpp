@@ -24,6 +24,7 @@ constexpr uint64_t kStallLimitNs = 10'000'000'000;  // -n alone: give up after 1
 unsigned recv_buffer_count(uint32_t connections) {
   // Enough for every connection to have a few buffers' worth in the CQ at once; a power of two
   // (the buffer ring requires it), at most 4096 (64 MiB of 16 KiB buffers per worker).
+  static_assert(size_t{4096} * kRecvBufferSize == size_t{64} << 20);
   const unsigned want = std::clamp<unsigned>(connections * 4, 256, 4096);
   unsigned n = 1;
   while (n < want) n <<= 1;

@@ -82,6 +82,8 @@ class Worker {
     uint32_t responses = 0;   // responses on this connection since it opened
     ResponseParser parser;
   };
+  // docs/architecture.md, invariant 7: a connection's own state stays small and fixed.
+  static_assert(sizeof(Connection) <= 128);
 
   // worker_setup.cpp: the thread's life around the loop.
   bool setup();

@@ -180,3 +180,27 @@ TEST(ServerStops, SlowButAnsweringIsNot) {
 
 }  // namespace
 }  // namespace ringfire::testing
+
+namespace ringfire::testing {
+namespace {
+
+// The series has one row per measured second (no near-empty trailing row), and connections opened
+// during the warm-up are reported as open when measuring began.
+TEST(Series, OneRowPerSecondAndWarmupConnections) {
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run =
+      run_ringfire({"-c", "6", "-d", "2s", "--warmup", "1s", "-t", "1", server.url()});
+  server.stop_and_count();
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  EXPECT_EQ(run.result.at("timeseries").size(), 2u);
+  EXPECT_EQ(run.result.at("run").at("connections_at_measure_start").get<uint64_t>(), 6u);
+  EXPECT_EQ(run.result.at("warmup").at("connects").get<uint64_t>(), 6u);
+  for (const nlohmann::json& row : run.result.at("timeseries")) {
+    EXPECT_GT(row.at("completed").get<uint64_t>(), 0u) << row.dump();
+  }
+  expect_accounting(run.result);
+}
+
+}  // namespace
+}  // namespace ringfire::testing
