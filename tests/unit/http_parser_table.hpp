@@ -28,6 +28,7 @@ struct Case {
   ParseError error = ParseError::kNone;  // after the responses (kNone: the stream ends cleanly)
   bool head = false;                     // set_head_request(true)
   uint32_t max_header_bytes = 64 * 1024;
+  bool until_close = false;  // the last response's body ends with the stream (for tripled())
 };
 
 // gtest prints a parameter on failure; the name says which case it is.
