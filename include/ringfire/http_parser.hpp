@@ -24,8 +24,9 @@ enum class ParseError : uint8_t {
                         // ParserLimits::max_header_bytes (chunked trailers have the same limit of
                         // their own)
   kBadContentLength,    // non-digit, empty, conflicting duplicates, a list ("5, 5"), or over 2^62
-  kBadChunkSize,        // chunk size line: non-hex, empty, over 2^62, too long, or a CR in it not
-                        // followed by LF
+  kBadChunkSize,        // chunk size line: no hex digit, over 2^62, too long (1024 bytes), a byte
+                        // right after the digits that cannot follow them ("5x"), or a CR in the
+                        // line not followed by LF
   kBadChunkTerminator,  // chunk data not followed by CRLF
   kUnexpectedEof,       // connection closed in the middle of a response (see finish())
   kBadChunkExtension,   // what follows the chunk size is not *(BWS ";" BWS name [BWS "=" BWS
@@ -42,7 +43,8 @@ struct ResponseInfo {
   uint16_t status = 0;        // 100..999; 1xx interim responses are skipped, never reported
   uint8_t http_minor = 1;     // HTTP/1.0 -> 0, HTTP/1.1 -> 1
   bool keep_alive = true;     // false: the server closes after this response (Connection: close,
-                              // HTTP/1.0 without keep-alive, or a body delimited by close)
+                              // HTTP/1.0 without keep-alive or with Transfer-Encoding, 101, or a
+                              // body delimited by close)
   uint64_t header_bytes = 0;  // status line + headers + final CRLF, and the empty lines and 1xx
                               // interim heads skipped before them
   uint64_t body_bytes = 0;    // body as framed on the wire (for chunked: chunk data only)
@@ -88,9 +90,9 @@ class ResponseParser {
   // responses) and kError/kUnexpectedEof if one was cut short.
   Status finish();
 
-  // True when some bytes of a response have been consumed and it is not complete yet: exactly
-  // when finish() would not return kNeedMore. Empty lines before a status line are not part of a
-  // response (RFC 9112 §2.2): a connection closed after them closes cleanly.
+  // True when some bytes of a response have been consumed and it is not complete yet: with no
+  // error, exactly when finish() would not return kNeedMore. Empty lines before a status line are
+  // not part of a response (RFC 9112 §2.2): a connection closed after them closes cleanly.
   bool in_progress() const;
 
   // info() describes the last completed response until the next feed() with bytes after it.

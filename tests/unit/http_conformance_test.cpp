@@ -2,6 +2,8 @@
 // lines (§4, and the empty lines before them, §2.2), header syntax (§5, obs-fold §5.2) and
 // persistence (§9.3: HTTP/1.0 vs 1.1, Connection lists, case). Framing, chunked syntax and 1xx are
 // in http_conformance_framing_test.cpp.
+#include <cstdlib>
+#include <fstream>
 #include <string>
 #include <vector>
 
@@ -56,6 +58,20 @@ TEST_P(ConformanceTable, ByteByByte) {
 TEST_P(ConformanceTable, PipelinedThree) {
   const std::optional<Case> t = tripled(GetParam());
   if (t) expect_every_split_matches(*t);
+}
+
+// Not a test: writes every case into the directory $RINGFIRE_FUZZ_SEEDS as seeds for
+// tests/fuzz/fuzz_http_parser.cpp (its input layout), fed as it is and as three copies with one
+// empty line before each. Run with --gtest_also_run_disabled_tests --gtest_filter='*FuzzSeeds*'.
+TEST_P(ConformanceTable, DISABLED_WriteFuzzSeeds) {
+  const char* dir = std::getenv("RINGFIRE_FUZZ_SEEDS");
+  if (dir == nullptr) GTEST_SKIP() << "RINGFIRE_FUZZ_SEEDS is not set";
+  const Case& c = GetParam();
+  const std::string suite = ::testing::UnitTest::GetInstance()->current_test_suite()->name();
+  const std::string name = std::string(dir) + "/" + suite.substr(0, suite.find('/')) + "_" + c.name;
+  const char options = c.head ? '\x80' : '\0';
+  std::ofstream(name, std::ios::binary) << options << '\0' << c.raw;
+  std::ofstream(name + "_x3", std::ios::binary) << options << '\x05' << c.raw;
 }
 
 // ---- status lines ----
