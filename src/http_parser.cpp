@@ -1,6 +1,6 @@
 // ResponseParser's entry points and the decisions between the parts: feed() hands each byte range
 // to the head, body or chunked part; the head has a byte budget; the end of the head decides how
-// the body is framed. The parts, one file each:
+// the body is framed (end_of_head(), here). The parts, one file each:
 //   http_parser_lines.cpp    whole status and header lines at once (the common case)
 //   http_parser_slow.cpp     the byte-at-a-time state machine for everything else
 //   http_parser_chunked.cpp  chunked bodies
@@ -35,6 +35,10 @@ const char* to_string(ParseError e) {
       return "bad chunk terminator";
     case ParseError::kUnexpectedEof:
       return "unexpected end of stream";
+    case ParseError::kBadChunkExtension:
+      return "bad chunk extension";
+    case ParseError::kLengthWithTransferEncoding:
+      return "Content-Length with Transfer-Encoding";
   }
   return "unknown";
 }
@@ -74,15 +78,24 @@ ResponseParser::Result ResponseParser::feed(std::span<const char> in) {
         p = end;
         break;
       default:
-        p = state_ <= kLastLineState ? parse_lines(p, end, begin) : parse_chunked(p, end, begin);
+        p = state_ <= kLastLineState ? parse_lines(p, end, begin) : parse_chunked(p, end);
         break;
     }
   }
 }
 
+// Nothing of a response read yet: no bytes, or only the empty lines before a status line.
+bool ResponseParser::between_responses() const {
+  return state_ == kStart || (state_ == kStatus && pos_ == 0 && (flags_ & kInterimSeen) == 0);
+}
+
+bool ResponseParser::in_progress() const {
+  return error_ == ParseError::kNone && !between_responses();
+}
+
 ResponseParser::Status ResponseParser::finish() {
   if (error_ != ParseError::kNone) return Status::kError;
-  if (state_ == kStart) return Status::kNeedMore;
+  if (between_responses()) return Status::kNeedMore;
   if (state_ == kBodyClose) {
     complete();
     return Status::kComplete;
@@ -91,10 +104,72 @@ ResponseParser::Status ResponseParser::finish() {
   return Status::kError;
 }
 
+// The empty line after the head (or the trailers) was read: decide how the body is framed
+// (RFC 9112 §6.3, in its order).
+void ResponseParser::end_of_head() {
+  const uint16_t status = info_.status;
+  if ((flags_ & ~(kConnectionKeepAlive | kInterimSeen)) == kHaveLength && status >= 200 &&
+      status != 204 && status != 304 && remaining_ != 0) {
+    // The common case first: a body of Content-Length bytes (in remaining_ already), nothing else
+    // to weigh.
+    info_.keep_alive = info_.http_minor == 1 || (flags_ & kConnectionKeepAlive) != 0;
+    info_.body_bytes = remaining_;
+    state_ = kBodyLength;
+    return;
+  }
+  if ((flags_ & kTrailers) != 0) return complete();
+  if (status < 200 && status != 101) {
+    // An interim response (100 Continue, 103 Early Hints): skipped; the real one follows.
+    flags_ = static_cast<uint16_t>((flags_ & kHeadResponse) | kInterimSeen);
+    remaining_ = 0;
+    info_.status = 0;
+    pos_ = 0;
+    state_ = kStatus;
+    return;
+  }
+  if ((flags_ & kConnectionClose) != 0) {
+    info_.keep_alive = false;
+  } else {
+    info_.keep_alive = info_.http_minor == 1 || (flags_ & kConnectionKeepAlive) != 0;
+  }
+  if (status == 101) {
+    // Switching protocols: what follows is no longer HTTP/1.1, so this connection is done.
+    info_.keep_alive = false;
+    return complete();
+  }
+  // No body, whatever the headers say; so no framing of theirs to doubt either.
+  if ((flags_ & kHeadResponse) != 0 || status == 204 || status == 304) return complete();
+  if ((flags_ & kHaveTransferEncoding) != 0) {
+    // Transfer-Encoding would override Content-Length, but a response with both may be framed
+    // differently by whoever sent it: counting it as complete responses could count garbage.
+    if ((flags_ & kHaveLength) != 0) {
+      fail(ParseError::kLengthWithTransferEncoding);
+      return;
+    }
+    // Transfer-Encoding came with HTTP/1.1; in an HTTP/1.0 response it may have passed through
+    // something that did not decode it: its framing is not to be trusted beyond this response
+    // (RFC 9112 §6.1: close after it).
+    if (info_.http_minor == 0) info_.keep_alive = false;
+    if ((flags_ & kChunked) != 0) return begin_chunk_size();
+    // Transfer-coded but not chunked last: only the close tells where the body ends.
+    info_.keep_alive = false;
+    state_ = kBodyClose;
+    return;
+  }
+  if ((flags_ & kHaveLength) != 0) {
+    info_.body_bytes = remaining_;
+    if (remaining_ == 0) return complete();
+    state_ = kBodyLength;
+    return;
+  }
+  info_.keep_alive = false;
+  state_ = kBodyClose;
+}
+
 void ResponseParser::begin_response() {
   info_ = ResponseInfo{};
   flags_ = head_ ? kHeadResponse : 0;
-  content_length_ = 0;
+  remaining_ = 0;
   budget_ = limits_.max_header_bytes;
   pos_ = 0;
   state_ = kStatus;

@@ -1,11 +1,12 @@
 // Chunked bodies: chunk data is skipped whole; a chunk-size line that is all in the buffer is read
-// in one go, and one cut by the end of a buffer (or malformed) byte by byte. The last chunk hands
-// over to the line states for the trailers.
+// in one go, and one cut by the end of a buffer (or malformed) byte by byte, both with the same
+// table for what may follow the size. The last chunk hands over to the line states for the
+// trailers.
 #include <algorithm>
 #include <cstddef>
+#include <string_view>
 
 #include "http_parser_internal.hpp"
-#include "http_scan.hpp"
 #include "ringfire/http_parser.hpp"
 
 namespace ringfire {
@@ -13,6 +14,126 @@ namespace ringfire {
 using namespace parser;  // the parser's own vocabulary
 
 namespace {
+
+// The rest of a chunk-size line after its hex digits, RFC 9112 §7.1.1:
+//   [ chunk-ext ] CRLF
+//   chunk-ext = *( BWS ";" BWS name [ BWS "=" BWS ( token / quoted-string ) ] )
+// BWS is allowed where the grammar puts it, before and after ';' and '=' (real servers write
+// "5 ; name"), and nowhere else: whitespace must lead to a ';' or '=', so "1a \r\n" and "1a x\r\n"
+// are errors, not a size with something ignored after it. Names and token values are tchars;
+// quoted strings may hold backslash escapes. Read one byte at a time by one table (state x byte,
+// 2.8 KB), so the whole-line path and the byte-at-a-time one cannot disagree.
+enum ExtState : uint8_t {
+  kAfterSize,    // right after the digits
+  kBeforeSemi,   // whitespace seen: only ';' may follow
+  kBeforeName,   // after ';'
+  kInName,       // in a name
+  kAfterName,    // whitespace after a name: '=' or ';' may follow
+  kBeforeValue,  // after '='
+  kInToken,      // in a token value
+  kInQuoted,     // in a quoted-string value
+  kEscaped,      // after a backslash in it
+  kAfterQuoted,  // after its closing quote
+  kLineCR,       // CR seen: LF must follow
+  kExtStates,
+  // Where the line ends up.
+  kLineDone = kExtStates,  // LF seen: the line is complete
+  kSizeError,              // not a hex digit, ';', whitespace or line end right after the digits,
+                           // or CR without LF: kBadChunkSize
+  kExtError,               // kBadChunkExtension
+};
+
+enum ExtClass : uint8_t {
+  kTchar,
+  kSemi,
+  kEquals,
+  kSpace,
+  kQuote,
+  kBackslash,
+  kCR,
+  kLF,
+  kText,
+  kControl,
+  kExtClasses
+};
+
+struct ExtTable {
+  uint8_t next[kExtStates][256];
+
+  constexpr ExtTable() : next() {
+    uint8_t byte_class[256] = {};
+    uint8_t by_class[kExtStates][kExtClasses] = {};
+    for (int c = 0; c < 256; ++c) {
+      const bool tchar = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') ||
+                         (c >= 'A' && c <= 'Z') ||
+                         (c < 0x7f && c > ' ' &&
+                          std::string_view("!#$%&'*+-.^_`|~").find(static_cast<char>(c)) !=
+                              std::string_view::npos);
+      byte_class[c] = tchar                   ? kTchar
+                      : c == ';'              ? kSemi
+                      : c == '='              ? kEquals
+                      : c == ' ' || c == '\t' ? kSpace
+                      : c == '"'              ? kQuote
+                      : c == '\\'             ? kBackslash
+                      : c == '\r'             ? kCR
+                      : c == '\n'             ? kLF
+                      : c < ' ' || c == 0x7f  ? kControl
+                                             : kText;  // other visible bytes and obs-text (>= 0x80)
+    }
+    for (auto& row : by_class) {
+      for (uint8_t& to : row) to = kExtError;
+    }
+    auto& next_by = by_class;  // below: next_by[state][class of the byte]
+    const auto line_end = [&](ExtState s) {
+      next_by[s][kCR] = kLineCR;
+      next_by[s][kLF] = kLineDone;
+    };
+    next_by[kAfterSize][kSemi] = kBeforeName;
+    next_by[kAfterSize][kSpace] = kBeforeSemi;
+    line_end(kAfterSize);
+    for (uint8_t& to : next_by[kAfterSize]) {
+      if (to == kExtError) to = kSizeError;
+    }
+    next_by[kBeforeSemi][kSpace] = kBeforeSemi;
+    next_by[kBeforeSemi][kSemi] = kBeforeName;
+    next_by[kBeforeName][kSpace] = kBeforeName;
+    next_by[kBeforeName][kTchar] = kInName;
+    next_by[kInName][kTchar] = kInName;
+    next_by[kInName][kSemi] = kBeforeName;
+    next_by[kInName][kEquals] = kBeforeValue;
+    next_by[kInName][kSpace] = kAfterName;
+    line_end(kInName);
+    next_by[kAfterName][kSpace] = kAfterName;
+    next_by[kAfterName][kSemi] = kBeforeName;
+    next_by[kAfterName][kEquals] = kBeforeValue;
+    next_by[kBeforeValue][kSpace] = kBeforeValue;
+    next_by[kBeforeValue][kTchar] = kInToken;
+    next_by[kBeforeValue][kQuote] = kInQuoted;
+    next_by[kInToken][kTchar] = kInToken;
+    next_by[kInToken][kSemi] = kBeforeName;
+    next_by[kInToken][kSpace] = kBeforeSemi;
+    line_end(kInToken);
+    for (const uint8_t k : {kTchar, kSemi, kEquals, kSpace, kText}) {
+      next_by[kInQuoted][k] = kInQuoted;  // qdtext
+      next_by[kEscaped][k] = kInQuoted;   // quoted-pair
+    }
+    next_by[kEscaped][kQuote] = kInQuoted;
+    next_by[kEscaped][kBackslash] = kInQuoted;
+    next_by[kInQuoted][kBackslash] = kEscaped;
+    next_by[kInQuoted][kQuote] = kAfterQuoted;
+    next_by[kAfterQuoted][kSemi] = kBeforeName;
+    next_by[kAfterQuoted][kSpace] = kBeforeSemi;
+    line_end(kAfterQuoted);
+    for (uint8_t& to : next_by[kLineCR]) to = kSizeError;
+    next_by[kLineCR][kLF] = kLineDone;
+    for (int state = 0; state < kExtStates; ++state) {
+      for (int c = 0; c < 256; ++c) next[state][c] = next_by[state][byte_class[c]];
+    }
+  }
+
+  uint8_t step(uint8_t state, unsigned char c) const { return next[state][c]; }
+};
+constexpr ExtTable kExt{};
 
 struct ChunkSizeLine {
   const char* next = nullptr;  // nullptr: not taken
@@ -22,7 +143,7 @@ struct ChunkSizeLine {
 // A whole, valid chunk-size line from its start p: hex digits, maybe extensions, CRLF or LF, all
 // before lim and within kMaxChunkLine bytes. Anything else is left to the byte-at-a-time states,
 // which find the error where it is.
-ChunkSizeLine chunk_size_line(const char* p, const char* end, const char* floor) {
+ChunkSizeLine chunk_size_line(const char* p, const char* end) {
   const char* const lim = static_cast<size_t>(end - p) > kMaxChunkLine ? p + kMaxChunkLine : end;
   // One bound for the digits: a 16th one is an error (the slow path's to report).
   const char* const digits_lim = lim - p > kMaxChunkDigits ? p + kMaxChunkDigits + 1 : lim;
@@ -32,18 +153,18 @@ ChunkSizeLine chunk_size_line(const char* p, const char* end, const char* floor)
     size = size << 4 | static_cast<uint64_t>(v);
   }
   if (q == p || q == lim || q - p > kMaxChunkDigits) return {};
-  if (*q == ';' || is_ows(static_cast<unsigned char>(*q))) {
-    q = scan::Window(floor, lim).line_stop(q + 1);  // extensions: skipped
-    if (q == lim) return {};
+  if (*q == '\r' && lim - q >= 2 && q[1] == '\n') return {q + 2, size};  // the usual line end
+  uint8_t state = kAfterSize;
+  while (q < lim) {
+    state = kExt.step(state, static_cast<unsigned char>(*q++));
+    if (state >= kExtStates) return state == kLineDone ? ChunkSizeLine{q, size} : ChunkSizeLine{};
   }
-  if (*q == '\n') return {q + 1, size};
-  if (*q == '\r' && lim - q >= 2 && q[1] == '\n') return {q + 2, size};
   return {};
 }
 
 }  // namespace
 
-const char* ResponseParser::parse_chunked(const char* p, const char* end, const char* floor) {
+const char* ResponseParser::parse_chunked(const char* p, const char* end) {
   while (p < end && state_ > kLastLineState) {
     switch (state_) {
       case kChunkData: {
@@ -70,9 +191,9 @@ const char* ResponseParser::parse_chunked(const char* p, const char* end, const 
         }
         break;
       }
-      case kChunkSize: {
+      case kChunkSize:
         if (pos_ == 0) {
-          const ChunkSizeLine line = chunk_size_line(p, end, floor);
+          const ChunkSizeLine line = chunk_size_line(p, end);
           if (line.next != nullptr) {
             p = line.next;
             number_ = line.size;
@@ -80,56 +201,47 @@ const char* ResponseParser::parse_chunked(const char* p, const char* end, const 
             break;
           }
         }
-        const auto c = static_cast<unsigned char>(*p++);
-        ++pos_;
-        const int v = hex_value(c);
-        if (v >= 0) {
-          if (digits_ == kMaxChunkDigits) return fail_at(ParseError::kBadChunkSize, p);
-          number_ = number_ << 4 | static_cast<uint64_t>(v);
-          ++digits_;
-        } else if (digits_ == 0) {
-          return fail_at(ParseError::kBadChunkSize, p);
-        } else if (c == ';' || is_ows(c)) {
-          state_ = kChunkExt;
-        } else if (c == '\r') {
-          state_ = kChunkSizeLF;
-        } else if (c == '\n') {
-          end_of_chunk_size();
-        } else {
-          return fail_at(ParseError::kBadChunkSize, p);
-        }
-        break;
-      }
-      case kChunkExt: {
-        // Extensions are skipped, but only up to kMaxChunkLine bytes of line.
-        const size_t allowed = kMaxChunkLine - pos_;
-        const char* lim = static_cast<size_t>(end - p) > allowed ? p + allowed : end;
-        const char* q = scan::Window(floor, lim).line_stop(p);
-        if (q == lim) {
-          pos_ = static_cast<uint16_t>(pos_ + (q - p));
-          p = q;
-          if (lim != end) return fail_at(ParseError::kBadChunkSize, p);
-          break;
-        }
-        pos_ = static_cast<uint16_t>(pos_ + (q + 1 - p));
-        p = q + 1;
-        if (*q == '\n') {
-          end_of_chunk_size();
-        } else if (*q == '\r') {
-          state_ = kChunkSizeLF;
-        } else {
-          return fail_at(ParseError::kBadChunkSize, p);
-        }
-        break;
-      }
-      case kChunkSizeLF:
-        ++pos_;
-        if (*p++ != '\n' || pos_ > kMaxChunkLine) return fail_at(ParseError::kBadChunkSize, p);
-        end_of_chunk_size();
+        [[fallthrough]];
+      case kChunkExt:
+        p = chunk_line_slow(p, end);
+        if (error_ != ParseError::kNone) return p;
         break;
       default:
         return p;
     }
+  }
+  return p;
+}
+
+// A chunk-size line a byte at a time, from where the last buffer left it: the line cut by the end
+// of a buffer, and every malformed one. Returns at the end of the line, an error, or end.
+const char* ResponseParser::chunk_line_slow(const char* p, const char* end) {
+  for (; p < end; ++p) {
+    const auto c = static_cast<unsigned char>(*p);
+    ++pos_;
+    if (state_ == kChunkSize) {
+      const int v = hex_value(c);
+      if (v >= 0) {
+        if (digits_ == kMaxChunkDigits) return fail_at(ParseError::kBadChunkSize, p + 1);
+        number_ = number_ << 4 | static_cast<uint64_t>(v);
+        ++digits_;
+        continue;
+      }
+      if (digits_ == 0) return fail_at(ParseError::kBadChunkSize, p + 1);
+      state_ = kChunkExt;
+      chunk_ext_ = kAfterSize;
+    }
+    // Extensions and the line end: at most kMaxChunkLine bytes of line with its CRLF.
+    chunk_ext_ = kExt.step(chunk_ext_, c);
+    if (pos_ > kMaxChunkLine) return fail_at(ParseError::kBadChunkSize, p + 1);
+    if (chunk_ext_ < kExtStates) continue;
+    if (chunk_ext_ == kLineDone) {
+      end_of_chunk_size();
+      return p + 1;
+    }
+    return fail_at(
+        chunk_ext_ == kSizeError ? ParseError::kBadChunkSize : ParseError::kBadChunkExtension,
+        p + 1);
   }
   return p;
 }
@@ -146,7 +258,7 @@ void ResponseParser::end_of_chunk_size() {
     // The last chunk: trailer lines follow, up to an empty line, with a budget of their own.
     flags_ |= kTrailers;
     budget_ = limits_.max_header_bytes;
-    state_ = kLineStart;
+    state_ = kFirstLine;
     return;
   }
   info_.body_bytes += number_;

@@ -9,23 +9,27 @@ namespace ringfire::parser {
 enum State : uint8_t {
   kStart = 0,  // between responses; the next byte starts one
   // Lines of the head (status line, headers) and of chunked trailers: parse_lines().
-  kStatus,     // status line; pos_ bytes of "HTTP/1.x NNN" seen
-  kReason,     // reason phrase, up to the line end
-  kStatusLF,   // CR seen in the status line
-  kLineStart,  // start of a header line, or of the empty line that ends the head
-  kName,       // header name; header_ = candidates still matching, pos_ = bytes seen
-  kValue,      // value of a header that matters, fed to value_byte()
-  kValueLF,    // CR seen after such a value
-  kSkipValue,  // value of any other header
-  kSkipLF,     // CR seen after it
-  kEndLF,      // CR seen at the start of a line: the head (or the trailers) end here
+  kStatus,       // status line; pos_ bytes of "HTTP/1.x NNN" seen. At pos_ 0 empty lines are
+                 // skipped (RFC 9112 §2.2), within the head's budget
+  kEmptyLineLF,  // CR of an empty line before the status line seen
+  kReason,       // reason phrase, up to the line end
+  kStatusLF,     // CR seen in the status line
+  kFirstLine,    // start of the first header line (or trailer), or of the empty line that ends
+                 // the head: SP/HT here is an error, there is no field for an obs-fold to continue
+  kLineStart,    // start of a later header line: SP/HT is an obs-fold continuing the one before
+  kName,         // header name; header_ = candidates still matching, pos_ = bytes seen
+  kValue,        // value of a header that matters, fed to value_byte()
+  kValueLF,      // CR seen after such a value
+  kValueFold,    // LF seen after it: SP/HT next is an obs-fold (the value goes on), else it ends
+  kSkipValue,    // value of any other header
+  kSkipLF,       // CR seen after it
+  kEndLF,        // CR seen at the start of a line: the head (or the trailers) end here
   kLastLineState = kEndLF,
   // Body.
   kBodyLength,    // remaining_ bytes of a Content-Length body
   kBodyClose,     // body delimited by the peer closing
   kChunkSize,     // hex digits of a chunk-size line; pos_ = bytes of the line so far
-  kChunkExt,      // chunk extensions, skipped up to the line end
-  kChunkSizeLF,   // CR seen in the chunk-size line
+  kChunkExt,      // the rest of the line after the digits; chunk_ext_ says where in it
   kChunkData,     // remaining_ bytes of chunk data
   kChunkDataEnd,  // CRLF expected after the data
   kChunkDataLF,   // CR seen after the data
@@ -38,7 +42,8 @@ enum Flag : uint16_t {
   kChunked = 1 << 3,  // chunked is the last transfer coding seen so far
   kConnectionClose = 1 << 4,
   kConnectionKeepAlive = 1 << 5,
-  kTrailers = 1 << 6,  // the line states are reading chunked trailers, not the head
+  kTrailers = 1 << 6,     // the line states are reading chunked trailers, not the head
+  kInterimSeen = 1 << 7,  // a 1xx head was skipped: the response is under way even at kStatus
 };
 
 // Header names that decide framing. Bits, so a name being read byte by byte can match several

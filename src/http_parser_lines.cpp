@@ -9,9 +9,10 @@
 // It takes only lines that are complete before lim and that the slow path would accept with the
 // same result: a name of bytes other than controls, space and ':'; a value of bytes other than
 // controls but HT; CRLF or LF; and, for the three headers that decide framing, a common value
-// ("13", "keep-alive", "close", "chunked"). At anything else it stops at the start of that line
-// and the slow path (http_parser_slow.cpp) goes on from there, so errors are found by one piece of
-// code, at the byte where they are, whatever the split of the input.
+// ("13", "keep-alive", "close", "chunked") on a line whose next byte is in the buffer and starts
+// no obs-fold continuation (SP/HT: the value would go on there). At anything else it stops at the
+// start of that line and the slow path (http_parser_slow.cpp) goes on from there, so errors are
+// found by one piece of code, at the byte where they are, whatever the split of the input.
 #include <cstddef>
 #include <cstring>
 
@@ -42,6 +43,13 @@ inline const char* skip_tabs(const char* e, const scan::Window& w) {
 inline const char* after_line_end(const char* e, const scan::Window& w) {
   if (*e == '\r') return w.lim() - e >= 2 && e[1] == '\n' ? e + 2 : nullptr;
   return *e == '\n' ? e + 1 : nullptr;
+}
+
+// True if a line starting with c may be an obs-fold continuing the line before: SP and HT, and
+// also '!', '(', ')', NUL, 0x01 and 0x08, which share their zero bits. Those only cost the slow
+// path a line, and make this one test instead of two.
+inline bool may_continue(char c) {
+  return (static_cast<unsigned char>(c) & 0xd6) == 0;
 }
 
 inline uint16_t load_pair(const char* p) {
@@ -108,7 +116,8 @@ inline uint8_t header_named(const char* p, size_t size) {
   }
 }
 
-// What the headers taken so far said: ResponseParser::flags_ and content_length_, in registers.
+// What the headers taken so far said: ResponseParser::flags_ and remaining_ (the Content-Length),
+// in registers.
 struct Framing {
   uint16_t flags;
   uint64_t content_length;
@@ -165,7 +174,10 @@ inline const char* header_line(const char* p, const scan::Window& w, Framing& fr
   const auto size = static_cast<size_t>(colon - p);
   if (size < 32 && ((name_sizes >> size) & 1) != 0) {
     const uint8_t header = header_named(p, size);
-    if (header != 0 && !framing.take(header, colon + 1, e)) return nullptr;
+    if (header != 0 &&
+        (next == w.lim() || may_continue(*next) || !framing.take(header, colon + 1, e))) {
+      return nullptr;
+    }
   }
   return next;
 }
@@ -206,8 +218,11 @@ struct Lines {
       if (size - 1 >= 15) break;
       if (line[size] != ':') return {line, false};
       if (((name_sizes >> size) & 1) != 0) {
+        // e[2], the next line's first byte, is before lim here.
         const uint8_t header = header_named(line, size);
-        if (header != 0 && !framing.take(header, line + size + 1, e)) return {line, false};
+        if (header != 0 && (may_continue(e[2]) || !framing.take(header, line + size + 1, e))) {
+          return {line, false};
+        }
       }
       line = e + 2;  // the CR's bit and the LF's are cleared next
     }
@@ -226,7 +241,10 @@ struct Lines {
       const auto size = static_cast<size_t>(colon - line);
       if (size < 32 && ((name_sizes >> size) & 1) != 0) {
         const uint8_t header = header_named(line, size);
-        if (header != 0 && !framing.take(header, colon + 1, e)) return {line, false};
+        if (header != 0 &&
+            (lim - e < 3 || may_continue(e[2]) || !framing.take(header, colon + 1, e))) {
+          return {line, false};
+        }
       }
       line = e + 2;  // the CR's bit and the LF's (if in the window) are cleared next
     }
@@ -276,10 +294,10 @@ const char* ResponseParser::parse_head(const char* p, const char* end, const cha
   info_.http_minor = status.http_minor;
   info_.status = status.status;
   flags_ = framing.flags;
-  content_length_ = framing.content_length;
+  remaining_ = framing.content_length;
   if (!taken.ended) {
     // The line the fast path left goes the slow way now, not through it again in parse_lines().
-    state_ = kLineStart;
+    state_ = stop == status.next ? kFirstLine : kLineStart;
     if (stop < lim) stop = lines_slow(stop, lim);
   } else {
     end_of_head();
@@ -304,19 +322,23 @@ const char* ResponseParser::parse_lines(const char* p, const char* end, const ch
       if (s.next != nullptr) {
         info_.http_minor = s.http_minor;
         info_.status = s.status;
-        state_ = kLineStart;
+        state_ = kFirstLine;
         p = s.next;
       }
     }
-    if (state_ == kLineStart && p < lim) {
+    if ((state_ == kLineStart || state_ == kFirstLine) && p < lim) {
       // What the lines say is kept in registers and stored once, not after every line.
-      Framing framing{flags_, content_length_};
+      Framing framing{flags_, remaining_};
       const uint32_t name_sizes = (flags_ & kTrailers) != 0 ? 0 : kFramingNameSizes;
       const Lines taken = header_lines(p, scan::controls_64_before(p, lim, floor), p, w, floor,
                                        framing, name_sizes);
       flags_ = framing.flags;
-      content_length_ = framing.content_length;
-      if (taken.ended) end_of_head();
+      remaining_ = framing.content_length;
+      if (taken.ended) {
+        end_of_head();
+      } else if (taken.stop != p) {
+        state_ = kLineStart;  // a line was taken: an obs-fold may continue it
+      }
       if (taken.stop != p) {
         p = taken.stop;
         continue;
@@ -332,57 +354,6 @@ const char* ResponseParser::parse_lines(const char* p, const char* end, const ch
     error_ = ParseError::kHeaderTooLarge;
   }
   return p;
-}
-
-// The empty line after the head (or the trailers) was read: decide how the body is framed.
-void ResponseParser::end_of_head() {
-  const uint16_t status = info_.status;
-  if ((flags_ & ~kConnectionKeepAlive) == kHaveLength && status >= 200 && status != 204 &&
-      status != 304 && content_length_ != 0) {
-    // The common case first: a body of Content-Length bytes, nothing else to weigh.
-    info_.keep_alive = info_.http_minor == 1 || (flags_ & kConnectionKeepAlive) != 0;
-    info_.body_bytes = content_length_;
-    remaining_ = content_length_;
-    state_ = kBodyLength;
-    return;
-  }
-  if ((flags_ & kTrailers) != 0) return complete();
-  if (status < 200 && status != 101) {
-    // An interim response (100 Continue, 103 Early Hints): skipped; the real one follows.
-    flags_ &= kHeadResponse;
-    content_length_ = 0;
-    info_.status = 0;
-    pos_ = 0;
-    state_ = kStatus;
-    return;
-  }
-  if ((flags_ & kConnectionClose) != 0) {
-    info_.keep_alive = false;
-  } else {
-    info_.keep_alive = info_.http_minor == 1 || (flags_ & kConnectionKeepAlive) != 0;
-  }
-  if (status == 101) {
-    // Switching protocols: what follows is no longer HTTP/1.1, so this connection is done.
-    info_.keep_alive = false;
-    return complete();
-  }
-  if ((flags_ & kHeadResponse) != 0 || status == 204 || status == 304) return complete();
-  if ((flags_ & kHaveTransferEncoding) != 0) {
-    if ((flags_ & kChunked) != 0) return begin_chunk_size();
-    // Transfer-coded but not chunked last: only the close tells where the body ends.
-    info_.keep_alive = false;
-    state_ = kBodyClose;
-    return;
-  }
-  if ((flags_ & kHaveLength) != 0) {
-    info_.body_bytes = content_length_;
-    if (content_length_ == 0) return complete();
-    remaining_ = content_length_;
-    state_ = kBodyLength;
-    return;
-  }
-  info_.keep_alive = false;
-  state_ = kBodyClose;
 }
 
 }  // namespace ringfire

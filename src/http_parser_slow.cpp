@@ -46,14 +46,20 @@ uint8_t keyword_starting_with(uint8_t header, unsigned char c) {
 
 }  // namespace
 
-// Consumes at least one byte, and goes on until the start of the next line (where the fast path
-// may take over again), the end of the head, an error, or lim.
+// Goes on until the start of the next line (where the fast path may take over again), the end of
+// the head, an error, or lim. Consumes at least one byte, unless all it does is end a value at the
+// first byte of the next line (kValueFold), which that line's own parse then consumes.
 const char* ResponseParser::lines_slow(const char* p, const char* lim) {
   do {
     const auto c = static_cast<unsigned char>(*p);
     switch (state_) {
       case kStatus: {
         ++p;
+        if (pos_ == 0 && (c == '\r' || c == '\n')) {
+          // An empty line where a status line is due: skipped (RFC 9112 §2.2), on the budget.
+          if (c == '\r') state_ = kEmptyLineLF;
+          break;
+        }
         bool ok;
         if (pos_ < 7) {
           ok = c == static_cast<unsigned char>("HTTP/1."[pos_]);
@@ -67,12 +73,17 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
           info_.status = static_cast<uint16_t>(info_.status * 10 + (c - '0'));
         } else {
           ok = c == ' ' || c == '\r' || c == '\n';
-          state_ = c == ' ' ? kReason : c == '\r' ? kStatusLF : kLineStart;
+          state_ = c == ' ' ? kReason : c == '\r' ? kStatusLF : kFirstLine;
         }
         if (!ok) return fail_at(ParseError::kBadStatusLine, p);
         ++pos_;
         break;
       }
+      case kEmptyLineLF:
+        ++p;
+        if (c != '\n') return fail_at(ParseError::kBadStatusLine, p);
+        state_ = kStatus;  // pos_ is still 0: a status line or another empty line
+        break;
       case kReason:
       case kSkipValue: {
         const char* q = scan::Window(p, lim).line_stop(p);
@@ -80,7 +91,7 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
         const bool reason = state_ == kReason;
         p = q + 1;
         if (*q == '\n') {
-          state_ = kLineStart;
+          state_ = reason ? kFirstLine : kLineStart;
         } else if (*q == '\r') {
           state_ = reason ? kStatusLF : kSkipLF;
         } else {
@@ -91,14 +102,20 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
       case kStatusLF:
         ++p;
         if (c != '\n') return fail_at(ParseError::kBadStatusLine, p);
-        state_ = kLineStart;
+        state_ = kFirstLine;
         break;
+      case kFirstLine:
       case kLineStart:
         ++p;
         if (c == '\r') {
           state_ = kEndLF;
         } else if (c == '\n') {
           end_of_head();
+          if (error_ != ParseError::kNone) return p;
+        } else if (is_ows(c) && state_ == kLineStart) {
+          // obs-fold (RFC 9112 §5.2): the line continues the value before it, one of a header
+          // that does not matter (those that do end in kValueFold instead).
+          state_ = kSkipValue;
         } else if (c == ':' || c <= ' ') {
           return fail_at(ParseError::kBadHeader, p);
         } else {
@@ -135,8 +152,7 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
       case kValue:
         ++p;
         if (c == '\n') {
-          if (!value_end()) return p;
-          state_ = kLineStart;
+          state_ = kValueFold;
         } else if (c == '\r') {
           state_ = kValueLF;
         } else if (c < ' ' && c != '\t') {
@@ -148,9 +164,20 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
       case kValueLF:
         ++p;
         if (c != '\n') return fail_at(ParseError::kBadHeader, p);
+        state_ = kValueFold;
+        break;
+      case kValueFold:
+        // The value ends only where the next line does not continue it: "Connection: keep-alive,
+        // \r\n close" means close. An obs-fold counts as the space it is replaced with.
+        if (is_ows(c)) {
+          ++p;
+          value_byte(' ');  // whitespace is never an error in a value
+          state_ = kValue;
+          break;
+        }
         if (!value_end()) return p;
         state_ = kLineStart;
-        break;
+        return p;
       case kSkipLF:
         ++p;
         if (c != '\n') return fail_at(ParseError::kBadHeader, p);
@@ -160,12 +187,13 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
         ++p;
         if (c != '\n') return fail_at(ParseError::kBadHeader, p);
         end_of_head();
+        if (error_ != ParseError::kNone) return p;
         break;
       default:
         return p;
     }
-  } while (p < lim && state_ != kLineStart && state_ != kStart && state_ <= kLastLineState &&
-           !(state_ == kStatus && pos_ == 0));
+  } while (p < lim && state_ != kLineStart && state_ != kFirstLine && state_ != kStart &&
+           state_ <= kLastLineState && !(state_ == kStatus && pos_ == 0));
   return p;
 }
 
@@ -236,11 +264,11 @@ bool ResponseParser::value_end() {
     return true;
   }
   if (phase_ == 0) return fail(ParseError::kBadContentLength);
-  if ((flags_ & kHaveLength) != 0 && content_length_ != number_) {
+  if ((flags_ & kHaveLength) != 0 && remaining_ != number_) {
     return fail(ParseError::kBadContentLength);
   }
   flags_ |= kHaveLength;
-  content_length_ = number_;
+  remaining_ = number_;
   return true;
 }
 
