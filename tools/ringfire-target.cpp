@@ -284,5 +284,5 @@ int main(int argc, char** argv) {
   const ringfire::target::ServerTotals totals = server->wait();
   if (!raw.quiet) print_details(totals);
   print_totals(options, totals);
-  return 0;
+  return totals.failure.empty() ? 0 : 1;  // the counts are true, but a thread stopped serving
 }

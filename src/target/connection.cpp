@@ -2,6 +2,8 @@
 
 #include <cstdint>
 
+#include "ringfire/uring_tag.hpp"
+
 namespace ringfire::target {
 
 uint32_t ConnectionSlab::acquire(int fd) {
@@ -41,7 +43,7 @@ void ConnectionSlab::release(uint32_t index) {
   Connection& c = (*this)[index];
   c.fd = -1;
   c.state = ConnState::kFree;
-  c.generation = (c.generation + 1) & 0xffffffu;  // 24 bits travel in the completion tag
+  c.generation = uring_tag::next_generation(c.generation);
   free_.push_back(index);
   --in_use_;
 }

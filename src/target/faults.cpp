@@ -12,7 +12,7 @@
 
 namespace ringfire::target {
 
-void Worker::enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns) {
+void Worker::enqueue_fault(Connection& c, ResponseKind kind, uint64_t due_ns) {
   // What the well-behaved server would do after this response (the request may have asked to
   // close); a mode that adds a piece after the response hands that on to the piece.
   const AfterSend after = closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue;
@@ -54,7 +54,7 @@ void Worker::enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns) {
 
 void Worker::on_accept_fault(Connection& c) {
   if (fault_ == FaultMode::kResponseBeforeRequest) {
-    const int64_t now = now_if_needed();
+    const uint64_t now = now_if_needed();
     enqueue(c, ResponseKind::kGet, now);  // before a single byte of a request has arrived
     pump(c, now);
   } else if (fault_ == FaultMode::kListenerFlap && config_.listen_fd < 0) {
@@ -97,7 +97,7 @@ void Worker::reset_connection(Connection& c) {
 void Worker::arm_flap() {
   flap_at_.tv_sec = next_flap_ns_ / 1'000'000'000;
   flap_at_.tv_nsec = next_flap_ns_ % 1'000'000'000;
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_timeout(sqe, &flap_at_, 0, IORING_TIMEOUT_ABS);
   io_uring_sqe_set_data64(sqe, tag(Op::kFlap));
 }
@@ -111,7 +111,7 @@ void Worker::on_flap() {
   } else {
     bring_listener_up();
   }
-  next_flap_ns_ += config_.options->flap_every.count();
+  next_flap_ns_ += static_cast<uint64_t>(config_.options->flap_every.count());
   arm_flap();
 }
 
@@ -119,7 +119,7 @@ void Worker::take_listener_down() {
   // The armed accept holds a reference to the socket, so closing the fd alone would leave it
   // listening: shutdown() stops it at once (the accept then ends with an error, and is not
   // re-armed while listen_fd is -1), and the cancel lets go of it.
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_cancel64(sqe, tag(Op::kAccept), 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   shutdown(config_.listen_fd, SHUT_RDWR);

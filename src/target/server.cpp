@@ -31,7 +31,7 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
   }
   server->port_ = port;
 
-  const auto start_ns = static_cast<int64_t>(now_ns());
+  const uint64_t start_ns = now_ns();
   std::vector<std::future<std::string>> ready;
   for (unsigned i = 0; i < options.threads; ++i) {
     WorkerConfig config;
@@ -98,6 +98,7 @@ ServerTotals TargetServer::wait() {
     totals_.responses_partial += t.responses_partial;
     totals_.bad_requests += t.bad_requests;
     totals_.per_worker.push_back(t);
+    if (!worker->failure().empty() && totals_.failure.empty()) totals_.failure = worker->failure();
   }
   return totals_;
 }

@@ -1,7 +1,6 @@
 // Worker: one connection's life. Bytes in -> requests framed -> responses queued (with due times
 // for --delay and --stall-*) -> batched into one send -> counted when the kernel took every byte.
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,20 +8,15 @@
 #include <cstring>
 #include <string_view>
 
+#include "ringfire/clock.hpp"
 #include "ringfire/target/request_framing.hpp"
 #include "ringfire/target/worker.hpp"
 
 namespace ringfire::target {
 namespace {
 
-// How long a closing connection keeps reading (and discarding) while waiting for the peer's FIN.
-constexpr int64_t kLingerNs = 1'000'000'000;
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+// How long a closing connection keeps reading (and counting) while waiting for the peer's FIN.
+constexpr uint64_t kLingerNs = 1'000'000'000;
 
 // ECANCELED only comes from finish_close (handled before) or from stopping, which re-arms nothing.
 bool transient(int res) {
@@ -61,7 +55,7 @@ bool Worker::make_input_room(Connection& c) {
 
 void Worker::arm_recv(Connection& c) {
   if (c.recv_inflight || stopping_ || !make_input_room(c)) return;
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_recv(sqe, c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kRecv, c));
   c.recv_inflight = true;
@@ -78,7 +72,7 @@ void Worker::on_recv(Connection& c, int res) {
     return pump(c, now_if_needed());
   }
   c.in_end += static_cast<uint32_t>(res);
-  const int64_t now = now_if_needed();
+  const uint64_t now = now_if_needed();
   process_input(c, now);
   pump(c, now);
   if (c.state != ConnState::kClosing) arm_recv(c);
@@ -95,8 +89,8 @@ ResponseKind Worker::choose_kind(Connection& c, bool head, bool http10, bool wan
   return pick_response_kind(head, keep_open, speak_10);
 }
 
-void Worker::enqueue(Connection& c, ResponseKind kind, int64_t now) {
-  int64_t due = 0;
+void Worker::enqueue(Connection& c, ResponseKind kind, uint64_t now) {
+  uint64_t due = 0;
   if (clock_needed_) {
     due = now + delay_ns_;
     // The one-time stall: whatever falls due inside it waits for its end.
@@ -110,7 +104,7 @@ void Worker::enqueue(Connection& c, ResponseKind kind, int64_t now) {
 
 // Frames every complete request in the input. Each one counts as read; while the connection is
 // answering, each one also gets its response queued.
-void Worker::process_input(Connection& c, int64_t now) {
+void Worker::process_input(Connection& c, uint64_t now) {
   for (;;) {
     const bool answer = answering(c);
     if (answer && c.queue_full()) break;  // back-pressure: resume after the next send
@@ -192,7 +186,7 @@ bool Worker::append_response(Connection& c, ResponseKind kind) {
   return true;
 }
 
-void Worker::pump(Connection& c, int64_t now) {
+void Worker::pump(Connection& c, uint64_t now) {
   if (c.state != ConnState::kOpen || c.send_inflight || stopping_) return;
   if (c.queue_size == 0) {
     if (c.peer_eof) finish_close(c);
@@ -223,7 +217,7 @@ void Worker::pump(Connection& c, int64_t now) {
 }
 
 void Worker::submit_send(Connection& c) {
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   const uint32_t n = c.iov_count - c.iov_first;
   // MSG_NOSIGNAL: a peer that went away is an EPIPE result, not a process-killing SIGPIPE.
   if (n == 1) {
@@ -273,18 +267,18 @@ void Worker::finish_batch(Connection& c) {
   c.batch_responses = c.batch_partials = 0;
   if (c.batch_after != AfterSend::kContinue) return after_last_piece(c);
   if (stopping_) return;
-  const int64_t now = now_if_needed();
+  const uint64_t now = now_if_needed();
   // The queue has room again: frame requests that were held back, then send what is due.
   process_input(c, now);
   pump(c, now);
   if (c.state == ConnState::kOpen && !c.peer_eof) arm_recv(c);
 }
 
-void Worker::arm_timer(Connection& c, int64_t due_ns) {
+void Worker::arm_timer(Connection& c, uint64_t due_ns) {
   if (c.timer_inflight) return;
   c.timer_at.tv_sec = due_ns / 1'000'000'000;
   c.timer_at.tv_nsec = due_ns % 1'000'000'000;
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   // An absolute CLOCK_MONOTONIC deadline: no drift however late we get around to submitting.
   io_uring_prep_timeout(sqe, &c.timer_at, 0, IORING_TIMEOUT_ABS);
   io_uring_sqe_set_data64(sqe, tag(Op::kTimer, c));
@@ -294,7 +288,7 @@ void Worker::arm_timer(Connection& c, int64_t due_ns) {
 void Worker::on_timer(Connection& c) {
   c.timer_inflight = false;
   if (c.state != ConnState::kOpen) return release_if_idle(c);
-  pump(c, monotonic_ns());
+  pump(c, now_ns());
 }
 
 // ---- closing ---------------------------------------------------------------------------------
@@ -305,7 +299,7 @@ void Worker::begin_linger(Connection& c, bool until_peer_closes) {
   // send RST, and a RST can destroy the response before the peer reads it.
   shutdown(c.fd, SHUT_WR);
   c.state = ConnState::kLingering;
-  c.linger_deadline_ns = until_peer_closes ? INT64_MAX : monotonic_ns() + kLingerNs;
+  c.linger_deadline_ns = until_peer_closes ? UINT64_MAX : now_ns() + kLingerNs;
   ++lingering_;
   arm_recv(c);
 }
@@ -316,17 +310,17 @@ void Worker::finish_close(Connection& c) {
   c.state = ConnState::kClosing;
   // In-flight operations hold the socket open; cancel them and close once the last one reports.
   if (c.recv_inflight) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kRecv, c), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   if (c.send_inflight) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kSend, c), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   if (c.timer_inflight) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_timeout_remove(sqe, tag(Op::kTimer, c), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }

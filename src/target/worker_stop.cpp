@@ -15,7 +15,7 @@ namespace {
 // How long the worker waits for its cancelled receives to report back. They report at once
 // unless the kernel is badly overloaded; the bound only keeps a stop from hanging.
 constexpr int kCancelRounds = 100;
-constexpr long kCancelRoundNs = 10'000'000;
+constexpr long long kCancelRoundNs = 10'000'000;
 // Per connection at most this many reads at stop: a peer still sending cannot keep us here.
 constexpr int kMaxDrainReads = 64;
 
@@ -25,7 +25,7 @@ void Worker::finish_at_stop() {
   stopping_ = true;  // from here on nothing is answered and nothing is re-armed
   // A response the peer already read may still have its completion queued (or, with
   // DEFER_TASKRUN, not yet posted): collect those so the count is exact.
-  io_uring_submit_and_get_events(&ring_);
+  io_uring_submit_and_get_events(ring_.get());
   reap();
   cancel_reads();
   accept_backlog();
@@ -43,14 +43,14 @@ void Worker::finish_at_stop() {
 // can take bytes from a socket while drain_input reads it.
 void Worker::cancel_reads() {
   if (accept_armed_) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kAccept), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   for (uint32_t i = 0; i < slab_.size(); ++i) {
     Connection& c = slab_[i];
     if (c.state != ConnState::kFree && c.recv_inflight) {
-      io_uring_sqe* sqe = next_sqe();
+      io_uring_sqe* sqe = ring_.sqe();
       io_uring_prep_cancel64(sqe, tag(Op::kRecv, c), 0);
       io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
     }
@@ -61,9 +61,7 @@ void Worker::cancel_reads() {
       waiting = slab_[i].state != ConnState::kFree && slab_[i].recv_inflight;
     }
     if (!waiting) return;
-    __kernel_timespec timeout{0, kCancelRoundNs};
-    io_uring_cqe* cqe = nullptr;
-    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+    if (ring_.submit_and_wait(1, kCancelRoundNs) < 0) return;  // a broken ring reports nothing
     reap();
   }
 }

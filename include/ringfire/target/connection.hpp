@@ -29,7 +29,7 @@ enum class ConnState : uint8_t {
 // A response (or a fault mode's piece of one) waiting to be sent: the kind, the CLOCK_MONOTONIC
 // time (ns) it becomes due, and what the connection does once it is sent.
 struct PendingResponse {
-  int64_t due_ns = 0;
+  uint64_t due_ns = 0;
   ResponseKind kind = ResponseKind::kGet;
   AfterSend after = AfterSend::kContinue;
 };
@@ -79,7 +79,7 @@ struct Connection {
   msghdr msg{};
 
   __kernel_timespec timer_at{};  // must stay put until the timeout SQE is submitted
-  int64_t linger_deadline_ns = 0;
+  uint64_t linger_deadline_ns = 0;
 
   bool queue_full() const { return queue_size + kMaxPiecesPerRequest > kQueueCapacity; }
   const PendingResponse& queue_front() const { return queue[queue_head]; }

@@ -24,6 +24,7 @@ struct ServerTotals {
   uint64_t responses_partial = 0;
   uint64_t bad_requests = 0;
   std::vector<WorkerTotals> per_worker;
+  std::string failure;  // the first thread that stopped early (its ring broke); empty normally
 };
 
 class TargetServer {

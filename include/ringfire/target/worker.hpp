@@ -2,15 +2,15 @@
 // the kernel hands that listener. Workers share nothing mutable but the stop flag.
 #pragma once
 
-#include <liburing.h>
-
 #include <atomic>
 #include <cstdint>
 #include <string>
 
+#include "ringfire/ring.hpp"
 #include "ringfire/target/connection.hpp"
 #include "ringfire/target/options.hpp"
 #include "ringfire/target/response.hpp"
+#include "ringfire/uring_tag.hpp"
 
 namespace ringfire::target {
 
@@ -31,7 +31,7 @@ struct WorkerConfig {
   int cpu = -1;  // pin to this CPU; -1: leave unpinned
   const TargetOptions* options = nullptr;
   const ResponseSet* responses = nullptr;
-  int64_t start_ns = 0;  // CLOCK_MONOTONIC at server start: --stall-at counts from here
+  uint64_t start_ns = 0;  // CLOCK_MONOTONIC at server start: --stall-at counts from here
   const std::atomic<bool>* stop = nullptr;
 };
 
@@ -52,22 +52,23 @@ class Worker {
   void wake();
 
   const WorkerTotals& totals() const { return totals_; }
-  const char* ring_mode() const { return ring_mode_; }
+  const char* ring_mode() const { return ring_.setup_name(); }
+  // Empty unless the ring broke and run() ended early (the reason was printed on stderr too).
+  const std::string& failure() const { return failure_; }
 
  private:
   enum class Op : uint8_t { kAccept = 1, kRecv, kSend, kTimer, kCancel, kWake, kFlap };
   enum class Framed : uint8_t { kIncomplete, kComplete, kBad };
 
   static uint64_t tag(Op op, const Connection& c) {
-    return (uint64_t{static_cast<uint8_t>(op)} << 56) | (uint64_t{c.generation} << 32) | c.index;
+    return uring_tag::make(op, c.index, c.generation);
   }
-  static uint64_t tag(Op op) { return uint64_t{static_cast<uint8_t>(op)} << 56; }
+  static uint64_t tag(Op op) { return uring_tag::make(op); }
 
-  io_uring_sqe* next_sqe();
   void reap();
   void dispatch(uint64_t user_data, int res, unsigned flags);
   Connection* lookup(uint64_t user_data);
-  int64_t now_if_needed() const;
+  uint64_t now_if_needed() const;
 
   void arm_accept();
   void arm_wake();
@@ -77,23 +78,23 @@ class Worker {
   bool answering(const Connection& c) const { return !c.close_queued && !stopping_; }
   bool make_input_room(Connection& c);
   void on_recv(Connection& c, int res);
-  void process_input(Connection& c, int64_t now);
+  void process_input(Connection& c, uint64_t now);
   Framed frame_request(Connection& c, ResponseKind& kind);
   ResponseKind choose_kind(Connection& c, bool head, bool http10, bool wants_close,
                            bool wants_keep_alive);
-  void enqueue(Connection& c, ResponseKind kind, int64_t now);
+  void enqueue(Connection& c, ResponseKind kind, uint64_t now);
 
-  void pump(Connection& c, int64_t now);
+  void pump(Connection& c, uint64_t now);
   bool append_response(Connection& c, ResponseKind kind);
   void submit_send(Connection& c);
   void on_send(Connection& c, int res);
   void finish_batch(Connection& c);
-  void arm_timer(Connection& c, int64_t due_ns);
+  void arm_timer(Connection& c, uint64_t due_ns);
   void on_timer(Connection& c);
 
   // The --fault modes (faults.cpp).
   void on_accept_fault(Connection& c);
-  void enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns);
+  void enqueue_fault(Connection& c, ResponseKind kind, uint64_t due_ns);
   void after_last_piece(Connection& c);
   void reset_connection(Connection& c);
   void arm_flap();
@@ -117,24 +118,25 @@ class Worker {
   FaultMode fault_ = FaultMode::kNone;
   uint64_t close_every_ = 0;  // --close-every; 1 for --fault close-announced
   bool stopping_ = false;     // the stop flag was seen: read and count, answer nothing more
-  io_uring ring_{};
-  bool ring_ready_ = false;
-  const char* ring_mode_ = "none";
   int wake_fd_ = -1;
   uint64_t wake_buffer_ = 0;
   bool multishot_accept_ = true;
   bool accept_armed_ = false;
   bool accept_retry_on_tick_ = false;
-  int64_t next_flap_ns_ = 0;     // --fault listener-flap: when the listener next goes down or up
+  uint64_t next_flap_ns_ = 0;    // --fault listener-flap: when the listener next goes down or up
   __kernel_timespec flap_at_{};  // must stay put until the timeout SQE is submitted
-  int64_t delay_ns_ = 0;
-  int64_t stall_begin_ns_ = 0;
-  int64_t stall_end_ns_ = 0;  // == stall_begin_ns_ when no stall
+  uint64_t delay_ns_ = 0;
+  uint64_t stall_begin_ns_ = 0;
+  uint64_t stall_end_ns_ = 0;  // == stall_begin_ns_ when no stall
   bool clock_needed_ = false;
   uint32_t lingering_ = 0;  // connections in kLingering: the tick sweeps only when > 0
-  int64_t next_tick_ns_ = 0;
+  uint64_t next_tick_ns_ = 0;
   ConnectionSlab slab_;
   WorkerTotals totals_;
+  std::string failure_;
+  // Last, so that it is destroyed first: tearing the ring down ends every operation still in
+  // flight before the memory they point into (connections, the wake buffer) goes.
+  Ring ring_;
 };
 
 }  // namespace ringfire::target
