@@ -1,5 +1,5 @@
-// Worker: ring set-up, the event loop, accepting, and the tick. The per-connection state machine
-// is in worker_connection.cpp.
+// ServerWorker: ring set-up, the event loop, accepting, and the tick. The per-connection state
+// machine is in server_worker_connection.cpp.
 #include <pthread.h>
 #include <sched.h>
 #include <sys/eventfd.h>
@@ -11,7 +11,7 @@
 #include <string>
 
 #include "ringfire/clock.hpp"
-#include "ringfire/target/worker.hpp"
+#include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
 namespace {
@@ -26,7 +26,7 @@ constexpr uint64_t kTickNs = 100'000'000;
 
 }  // namespace
 
-Worker::Worker(const WorkerConfig& config) : config_(config) {
+ServerWorker::ServerWorker(const ServerWorkerConfig& config) : config_(config) {
   fault_ = config.options->fault;
   // close-announced is --close-every 1: every response says "Connection: close" and closes.
   close_every_ = fault_ == FaultMode::kCloseAnnounced ? 1 : config.options->close_every;
@@ -40,12 +40,12 @@ Worker::Worker(const WorkerConfig& config) : config_(config) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
 }
 
-Worker::~Worker() {
+ServerWorker::~ServerWorker() {
   if (wake_fd_ >= 0) close(wake_fd_);
   if (config_.listen_fd >= 0) close(config_.listen_fd);
 }
 
-std::string Worker::setup() {
+std::string ServerWorker::setup() {
   if (wake_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   if (config_.cpu >= 0) {
     cpu_set_t set;
@@ -64,17 +64,17 @@ std::string Worker::setup() {
   return {};
 }
 
-void Worker::wake() {
+void ServerWorker::wake() {
   const uint64_t one = 1;
   // A full counter or a closed fd only means the worker is already awake or gone.
   [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
 }
 
-uint64_t Worker::now_if_needed() const {
+uint64_t ServerWorker::now_if_needed() const {
   return clock_needed_ ? now_ns() : 0;
 }
 
-void Worker::run() {
+void ServerWorker::run() {
   arm_wake();
   arm_accept();
   if (fault_ == FaultMode::kListenerFlap) {
@@ -101,7 +101,7 @@ void Worker::run() {
   finish_at_stop();
 }
 
-void Worker::reap() {
+void ServerWorker::reap() {
   unsigned head = 0;
   unsigned seen = 0;
   io_uring_cqe* cqe = nullptr;
@@ -112,16 +112,16 @@ void Worker::reap() {
   io_uring_cq_advance(ring_.get(), seen);
 }
 
-Connection* Worker::lookup(uint64_t user_data) {
+ServerConnection* ServerWorker::lookup(uint64_t user_data) {
   const uint32_t index = uring_tag::index(user_data);
   const uint32_t generation = uring_tag::generation(user_data);
   if (index >= slab_.size()) return nullptr;
-  Connection& c = slab_[index];
+  ServerConnection& c = slab_[index];
   if (c.state == ConnState::kFree || c.generation != generation) return nullptr;
   return &c;
 }
 
-void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
+void ServerWorker::dispatch(uint64_t user_data, int res, unsigned flags) {
   const auto op = uring_tag::op<Op>(user_data);
   switch (op) {
     case Op::kAccept:
@@ -134,7 +134,7 @@ void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
     case Op::kRecv:
     case Op::kSend:
     case Op::kTimer: {
-      Connection* c = lookup(user_data);
+      ServerConnection* c = lookup(user_data);
       if (c == nullptr) return;  // stale: the slot was recycled
       if (op == Op::kRecv) on_recv(*c, res);
       if (op == Op::kSend) on_send(*c, res);
@@ -147,13 +147,13 @@ void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
   }
 }
 
-void Worker::arm_wake() {
+void ServerWorker::arm_wake() {
   io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_read(sqe, wake_fd_, &wake_buffer_, sizeof wake_buffer_, 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kWake));
 }
 
-void Worker::arm_accept() {
+void ServerWorker::arm_accept() {
   if (config_.listen_fd < 0) return;  // --fault listener-flap: the listener is down
   io_uring_sqe* sqe = ring_.sqe();
   // Multishot accept (5.19) posts one completion per connection from a single submission.
@@ -166,7 +166,7 @@ void Worker::arm_accept() {
   accept_armed_ = true;
 }
 
-void Worker::on_accept(int res, unsigned flags) {
+void ServerWorker::on_accept(int res, unsigned flags) {
   // Without F_MORE the multishot request has ended (error, or a single-shot accept): re-arm.
   if ((flags & IORING_CQE_F_MORE) == 0) accept_armed_ = false;
   if (res < 0) {
@@ -194,7 +194,7 @@ void Worker::on_accept(int res, unsigned flags) {
   if (!accept_armed_) arm_accept();
 }
 
-void Worker::tick() {
+void ServerWorker::tick() {
   if (accept_retry_on_tick_) {
     accept_retry_on_tick_ = false;
     if (!accept_armed_) arm_accept();
@@ -202,7 +202,7 @@ void Worker::tick() {
   if (lingering_ == 0) return;
   const uint64_t now = now_ns();
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
+    ServerConnection& c = slab_[i];
     if (c.state == ConnState::kLingering && now >= c.linger_deadline_ns) finish_close(c);
   }
 }
