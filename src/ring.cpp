@@ -33,24 +33,35 @@ Ring::~Ring() {
   if (live_) io_uring_queue_exit(&ring_);
 }
 
+namespace {
+
+// The set-up ladder, best first. SINGLE_ISSUER|DEFER_TASKRUN (6.1) lets completions be posted only
+// when this thread waits, in one batch, with no inter-processor interrupts; COOP_TASKRUN (5.19)
+// at least avoids interrupting us; then plain set-ups. SUBMIT_ALL (5.18) keeps submitting past a
+// failed SQE. A kernel that does not know a flag refuses the set-up (EINVAL): take the next rung.
+struct Rung {
+  unsigned flags;
+  const char* name;
+  bool single_issuer;
+  bool coop;
+};
+constexpr Rung kLadder[] = {
+    {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL,
+     "single_issuer+defer_taskrun", true, false},
+    {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG | IORING_SETUP_SUBMIT_ALL,
+     "coop_taskrun", false, true},
+    {IORING_SETUP_SUBMIT_ALL, "plain", false, false},
+    {0, "plain", false, false},
+};
+
+}  // namespace
+
 int Ring::init(const RingOptions& options, std::string& error) {
-  // Best first: SINGLE_ISSUER|DEFER_TASKRUN (6.1) lets completions be posted only when this thread
-  // waits, in one batch; COOP_TASKRUN (5.19) at least avoids interrupting us; plain setup last.
-  struct Attempt {
-    unsigned flags;
-    bool single_issuer;
-    bool coop;
-  };
-  const Attempt attempts[] = {
-      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN, true, false},
-      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_TASKRUN_FLAG, false, true},
-      {0, false, false},
-  };
   int rc = -EINVAL;
-  for (const Attempt& a : attempts) {
-    if (a.single_issuer && disabled("RINGFIRE_NO_DEFER_TASKRUN")) continue;
+  for (const Rung& rung : kLadder) {
+    if (rung.single_issuer && disabled("RINGFIRE_NO_DEFER_TASKRUN")) continue;
     io_uring_params p{};
-    p.flags = a.flags | IORING_SETUP_CQSIZE | IORING_SETUP_SUBMIT_ALL;
+    p.flags = rung.flags | IORING_SETUP_CQSIZE;
     p.cq_entries = options.cq_entries;
     if (options.sqpoll) {
       p.flags = IORING_SETUP_SQPOLL | IORING_SETUP_CQSIZE;  // SQPOLL excludes DEFER_TASKRUN
@@ -59,8 +70,9 @@ int Ring::init(const RingOptions& options, std::string& error) {
     rc = io_uring_queue_init_params(options.sq_entries, &ring_, &p);
     if (rc == 0) {
       live_ = true;
-      features_.single_issuer = a.single_issuer && !options.sqpoll;
-      features_.coop_taskrun = a.coop && !options.sqpoll;
+      setup_name_ = options.sqpoll ? "sqpoll" : rung.name;
+      features_.single_issuer = rung.single_issuer && !options.sqpoll;
+      features_.coop_taskrun = rung.coop && !options.sqpoll;
       features_.cqe_skip = (p.features & IORING_FEAT_CQE_SKIP) != 0;
       features_.ext_arg = (p.features & IORING_FEAT_EXT_ARG) != 0;
       break;
@@ -92,10 +104,39 @@ void Ring::probe() {
     features_.multishot_recv = io_uring_opcode_supported(p, IORING_OP_SEND_ZC) != 0;
     io_uring_free_probe(p);
   }
+  // A provided-buffer ring (5.19) is asked for the only sure way: register a one-entry ring and
+  // let go of it again.
+  int err = 0;
+  io_uring_buf_ring* trial = compat::setup_buf_ring(&ring_, 1, BufferRing::kGroup, &err);
+  features_.buf_ring = trial != nullptr;
+  compat::free_buf_ring(&ring_, trial, 1, BufferRing::kGroup);
   // Switches for A/B measurements (docs/performance.md) and for testing fallback paths on new
   // kernels: RINGFIRE_NO_MULTISHOT=1, RINGFIRE_NO_CQE_SKIP=1.
   if (disabled("RINGFIRE_NO_MULTISHOT")) features_.multishot_recv = false;
   if (disabled("RINGFIRE_NO_CQE_SKIP")) features_.cqe_skip = false;
+}
+
+bool Ring::register_files(unsigned count) {
+  features_.registered_files =
+      !disabled("RINGFIRE_NO_FIXED_FILES") && io_uring_register_files_sparse(&ring_, count) == 0;
+  return features_.registered_files;
+}
+
+bool Ring::enable_direct_sockets(int family, unsigned slot) {
+  // The socket -> TCP_NODELAY -> connect chain relies on skipping its first two links' success
+  // CQEs, hence cqe_skip.
+  features_.direct_sockets = features_.registered_files && features_.cqe_skip &&
+                             !disabled("RINGFIRE_NO_DIRECT_SOCKETS") &&
+                             probe_direct_socket(family, slot);
+  return features_.direct_sockets;
+}
+
+int Ring::submit_and_wait(unsigned want, long long timeout_ns) {
+  __kernel_timespec timeout{timeout_ns / 1'000'000'000, timeout_ns % 1'000'000'000};
+  io_uring_cqe* cqe = nullptr;
+  const int rc = io_uring_submit_and_wait_timeout(&ring_, &cqe, want, &timeout, nullptr);
+  if (rc >= 0 || rc == -ETIME || rc == -EINTR || rc == -EBUSY || rc == -EAGAIN) return 0;
+  return rc;
 }
 
 bool disabled(const char* variable) {

@@ -129,7 +129,7 @@ CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw)
   app.add_option("--bind", options.bind, "Loopback address: 127.0.0.0/8, ::1 or localhost")
       ->capture_default_str();
   CLI::Option* threads = app.add_option("--threads", options.threads,
-                                        "Worker threads (default 1, or one per --cpus entry)")
+                                        "Server threads (default 1, or one per --cpus entry)")
                              ->type_name("N");
   app.add_option("--cpus", raw.cpus, "Pin thread i to the i-th CPU of LIST, e.g. 0,2,4-7")
       ->type_name("LIST");
@@ -284,5 +284,5 @@ int main(int argc, char** argv) {
   const ringfire::target::ServerTotals totals = server->wait();
   if (!raw.quiet) print_details(totals);
   print_totals(options, totals);
-  return 0;
+  return totals.failure.empty() ? 0 : 1;  // the counts are true, but a thread stopped serving
 }

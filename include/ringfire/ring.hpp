@@ -1,6 +1,7 @@
 // RAII over one io_uring instance: creation with the best flags the kernel takes (and a fallback),
-// a probe of the features the worker relies on, and the provided-buffer ring that multishot
-// receives draw from. One Ring per worker thread, created in that thread.
+// a probe of the features the load generator and the target server rely on, and the
+// provided-buffer ring that multishot receives draw from. One Ring per worker thread (client or
+// server), created in that thread.
 #pragma once
 
 #include <liburing.h>
@@ -10,6 +11,8 @@
 
 namespace ringfire {
 
+// What this kernel and this ring can do. Filled in by Ring alone: init() probes everything it
+// can on its own, register_files() and enable_direct_sockets() the two that need more set-up.
 struct RingFeatures {
   bool single_issuer = false;     // IORING_SETUP_SINGLE_ISSUER|DEFER_TASKRUN (6.1): task work runs
                                   // only when we enter the kernel, in our thread, in batches
@@ -27,7 +30,7 @@ struct RingFeatures {
 
 // True when the environment variable is set to "1": the A/B switches of docs/performance.md
 // (RINGFIRE_NO_DEFER_TASKRUN, RINGFIRE_NO_MULTISHOT, RINGFIRE_NO_CQE_SKIP,
-// RINGFIRE_NO_FIXED_FILES). Read once, at set-up.
+// RINGFIRE_NO_FIXED_FILES, RINGFIRE_NO_DIRECT_SOCKETS). Read once, at set-up, by Ring.
 bool disabled(const char* variable);
 
 struct RingOptions {
@@ -43,11 +46,28 @@ class Ring {
   Ring& operator=(const Ring&) = delete;
   ~Ring();
 
-  // Creates the ring. On failure returns a negative errno and fills `error` with one line.
+  // Creates the ring and probes single_issuer, coop_taskrun, cqe_skip, ext_arg, multishot_recv
+  // and buf_ring. On failure returns a negative errno and fills `error` with one line.
   int init(const RingOptions& options, std::string& error);
 
   io_uring* get() { return &ring_; }
   const RingFeatures& features() const { return features_; }
+  // How init() set the ring up: "single_issuer+defer_taskrun", "coop_taskrun", "sqpoll" or "plain".
+  const char* setup_name() const { return setup_name_; }
+
+  // Registers a sparse table of `count` fixed files (5.19) unless RINGFIRE_NO_FIXED_FILES=1;
+  // sets and returns features().registered_files.
+  bool register_files(unsigned count);
+  // Sets and returns features().direct_sockets: sockets can be made and tuned in the ring
+  // (register_files() done, cqe_skip for the chain's success CQEs, RINGFIRE_NO_DIRECT_SOCKETS
+  // not set, and probe_direct_socket(family, slot) succeeds).
+  bool enable_direct_sockets(int family, unsigned slot);
+
+  // Submits what is queued and waits up to `timeout_ns` for `want` completions. 0 when the wait
+  // ended as waits do: completions, the timeout (-ETIME), a signal (-EINTR), a full CQ that
+  // wants reaping (-EBUSY) or a short-lived lack of kernel memory (-EAGAIN). Otherwise the
+  // negative errno of a ring that no longer works, and the caller should stop.
+  int submit_and_wait(unsigned want, long long timeout_ns);
 
   // An SQE, submitting what is queued first if the SQ is full. Never returns nullptr.
   io_uring_sqe* sqe();
@@ -69,6 +89,7 @@ class Ring {
 
   io_uring ring_{};
   bool live_ = false;
+  const char* setup_name_ = "none";
   RingFeatures features_;
 };
 

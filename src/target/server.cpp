@@ -31,10 +31,10 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
   }
   server->port_ = port;
 
-  const auto start_ns = static_cast<int64_t>(now_ns());
+  const uint64_t start_ns = now_ns();
   std::vector<std::future<std::string>> ready;
   for (unsigned i = 0; i < options.threads; ++i) {
-    WorkerConfig config;
+    ServerWorkerConfig config;
     config.listen_fd = std::exchange(server->listen_fds_[i], -1);  // the worker's from now on
     config.host = server->host_;
     config.port = port;
@@ -43,10 +43,10 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
     config.responses = &server->responses_;
     config.start_ns = start_ns;
     config.stop = &server->stop_;
-    server->workers_.push_back(std::make_unique<Worker>(config));
+    server->workers_.push_back(std::make_unique<ServerWorker>(config));
     auto promise = std::make_shared<std::promise<std::string>>();
     ready.push_back(promise->get_future());
-    Worker* worker = server->workers_.back().get();
+    ServerWorker* worker = server->workers_.back().get();
     server->threads_.emplace_back([worker, promise] {
       std::string setup_error = worker->setup();
       const bool ok = setup_error.empty();
@@ -91,13 +91,14 @@ ServerTotals TargetServer::wait() {
   }
   joined_ = true;
   for (auto& worker : workers_) {
-    const WorkerTotals& t = worker->totals();
+    const ServerWorkerTotals& t = worker->totals();
     totals_.connections += t.connections;
     totals_.requests_read += t.requests_read;
     totals_.responses += t.responses;
     totals_.responses_partial += t.responses_partial;
     totals_.bad_requests += t.bad_requests;
     totals_.per_worker.push_back(t);
+    if (!worker->failure().empty() && totals_.failure.empty()) totals_.failure = worker->failure();
   }
   return totals_;
 }

@@ -10,6 +10,7 @@
 
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "target_client.hpp"
@@ -113,93 +114,82 @@ TEST(TargetFault, EmptyLinesBetweenResponses) {
   expect_counts(target.stop_and_counts(), 3, 3, 0);
 }
 
-TEST(TargetFault, ResetMidBody) {
-  Target target({"--fault", "reset-mid-body", "--body-size", "1000"});
-  ASSERT_TRUE(target.ok());
+// One GET on a fresh connection to a server started with `args`: every byte that came back until
+// the server ended the connection (or `limit` bytes), how it ended, and the server's counts.
+struct OneGet {
+  std::string bytes;
+  End end = End::kError;
+  Counts counts;
+};
+
+OneGet one_get(std::vector<std::string> args, size_t limit = 1 << 20) {
+  OneGet result;
+  Target target(std::move(args));
+  if (!target.ok()) return result;
   {
     Client client(target.port());
     client.send_all(kGet);
-    End end{};
-    const std::string bytes = client.read_until_end(end);
-    EXPECT_EQ(end, End::kReset);
-    const std::string head = head_of(bytes);
-    ASSERT_FALSE(head.empty()) << bytes;
-    EXPECT_NE(head.find("Content-Length: 1000\r\n"), std::string::npos) << head;
-    EXPECT_EQ(bytes.size() - head.size(), 500u);  // half the body, then RST
-  }
-  expect_counts(target.stop_and_counts(), 1, 0, 1);
+    result.bytes = client.read_until_end(result.end, limit);
+  }  // the client closes; an endless response ends when the server's next send fails
+  result.counts = target.stop_and_counts();
+  return result;
+}
+
+TEST(TargetFault, ResetMidBody) {
+  const OneGet got = one_get({"--fault", "reset-mid-body", "--body-size", "1000"});
+  EXPECT_EQ(got.end, End::kReset);
+  const std::string head = head_of(got.bytes);
+  ASSERT_FALSE(head.empty()) << got.bytes;
+  EXPECT_NE(head.find("Content-Length: 1000\r\n"), std::string::npos) << head;
+  EXPECT_EQ(got.bytes.size() - head.size(), 500u);  // half the body, then RST
+  expect_counts(got.counts, 1, 0, 1);
 }
 
 TEST(TargetFault, CloseAfterHeaders) {
-  Target target({"--fault", "close-after-headers"});
-  ASSERT_TRUE(target.ok());
-  {
-    Client client(target.port());
-    client.send_all(kGet);
-    End end{};
-    const std::string bytes = client.read_until_end(end);
-    EXPECT_EQ(end, End::kEof);
-    EXPECT_EQ(head_of(bytes), bytes);  // the head and nothing after it
-    EXPECT_NE(bytes.find("Content-Length: 13\r\n"), std::string::npos) << bytes;
-  }
-  expect_counts(target.stop_and_counts(), 1, 0, 1);
+  const OneGet got = one_get({"--fault", "close-after-headers"});
+  EXPECT_EQ(got.end, End::kEof);
+  EXPECT_EQ(head_of(got.bytes), got.bytes);  // the head and nothing after it
+  EXPECT_NE(got.bytes.find("Content-Length: 13\r\n"), std::string::npos) << got.bytes;
+  expect_counts(got.counts, 1, 0, 1);
 }
 
 TEST(TargetFault, CloseBeforeAnyByte) {
-  Target target({"--fault", "close-before-any-byte"});
-  ASSERT_TRUE(target.ok());
-  {
-    Client client(target.port());
-    client.send_all(kGet);
-    End end{};
-    EXPECT_EQ(client.read_until_end(end), "");
-    EXPECT_EQ(end, End::kEof);  // FIN, not RST
-  }
-  expect_counts(target.stop_and_counts(), 1, 0, 0);
+  const OneGet got = one_get({"--fault", "close-before-any-byte"});
+  EXPECT_EQ(got.bytes, "");
+  EXPECT_EQ(got.end, End::kEof);  // FIN, not RST
+  expect_counts(got.counts, 1, 0, 0);
 }
 
 TEST(TargetFault, EndlessHeaders) {
-  Target target({"--fault", "endless-headers"});
-  ASSERT_TRUE(target.ok());
-  {
-    Client client(target.port());
-    client.send_all(kGet);
-    End end{};
-    const std::string bytes = client.read_until_end(end, 1 << 20);
-    ASSERT_EQ(end, End::kLimit);
-    EXPECT_EQ(bytes.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
-    EXPECT_EQ(bytes.find("\r\n\r\n"), std::string::npos);  // a megabyte and no end of the head
-    const size_t last_line = bytes.rfind("\r\n", bytes.size() - 3);
-    EXPECT_EQ(bytes.compare(last_line + 2, 11, "X-Endless: "), 0);
-  }  // the client closes: the server's next send fails and it lets go
-  expect_counts(target.stop_and_counts(), 1, 0, 1);
+  const OneGet got = one_get({"--fault", "endless-headers"});
+  ASSERT_EQ(got.end, End::kLimit);
+  const std::string& bytes = got.bytes;
+  EXPECT_EQ(bytes.rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+  EXPECT_EQ(bytes.find("\r\n\r\n"), std::string::npos);  // a megabyte and no end of the head
+  const size_t last_line = bytes.rfind("\r\n", bytes.size() - 3);
+  EXPECT_EQ(bytes.compare(last_line + 2, 11, "X-Endless: "), 0);
+  expect_counts(got.counts, 1, 0, 1);
 }
 
 TEST(TargetFault, EndlessChunked) {
-  Target target({"--fault", "endless-chunked", "--chunk-size", "1k"});
-  ASSERT_TRUE(target.ok());
-  {
-    Client client(target.port());
-    client.send_all(kGet);
-    End end{};
-    const std::string bytes = client.read_until_end(end, 1 << 20);
-    ASSERT_EQ(end, End::kLimit);
-    const std::string head = head_of(bytes);
-    ASSERT_FALSE(head.empty());
-    EXPECT_NE(head.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << head;
-    // Chunks of 1 KiB, one after the other, and never the last (empty) chunk.
-    size_t at = head.size();
-    size_t chunks = 0;
-    while (bytes.size() - at > 1024 + 16) {
-      ASSERT_EQ(bytes.compare(at, 5, "400\r\n"), 0) << "at " << at;
-      at += 5 + 1024;
-      ASSERT_EQ(bytes.compare(at, 2, "\r\n"), 0) << "at " << at;
-      at += 2;
-      ++chunks;
-    }
-    EXPECT_GT(chunks, 900u);
+  const OneGet got = one_get({"--fault", "endless-chunked", "--chunk-size", "1k"});
+  ASSERT_EQ(got.end, End::kLimit);
+  const std::string& bytes = got.bytes;
+  const std::string head = head_of(bytes);
+  ASSERT_FALSE(head.empty());
+  EXPECT_NE(head.find("Transfer-Encoding: chunked\r\n"), std::string::npos) << head;
+  // Chunks of 1 KiB, one after the other, and never the last (empty) chunk.
+  size_t at = head.size();
+  size_t chunks = 0;
+  while (bytes.size() - at > 1024 + 16) {
+    ASSERT_EQ(bytes.compare(at, 5, "400\r\n"), 0) << "at " << at;
+    at += 5 + 1024;
+    ASSERT_EQ(bytes.compare(at, 2, "\r\n"), 0) << "at " << at;
+    at += 2;
+    ++chunks;
   }
-  expect_counts(target.stop_and_counts(), 1, 0, 1);
+  EXPECT_GT(chunks, 900u);
+  expect_counts(got.counts, 1, 0, 1);
 }
 
 TEST(TargetFault, CloseAnnounced) {

@@ -12,18 +12,19 @@
 
 #include "ringfire/target/options.hpp"
 #include "ringfire/target/response.hpp"
-#include "ringfire/target/worker.hpp"
+#include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
 
-// The workers' WorkerTotals, summed.
+// The workers' ServerWorkerTotals, summed.
 struct ServerTotals {
   uint64_t connections = 0;
   uint64_t requests_read = 0;
   uint64_t responses = 0;
   uint64_t responses_partial = 0;
   uint64_t bad_requests = 0;
-  std::vector<WorkerTotals> per_worker;
+  std::vector<ServerWorkerTotals> per_worker;
+  std::string failure;  // the first thread that stopped early (its ring broke); empty normally
 };
 
 class TargetServer {
@@ -56,7 +57,7 @@ class TargetServer {
   uint16_t port_ = 0;
   std::vector<int> listen_fds_;  // -1 once handed to its worker
   std::atomic<bool> stop_{false};
-  std::vector<std::unique_ptr<Worker>> workers_;
+  std::vector<std::unique_ptr<ServerWorker>> workers_;
   std::vector<std::thread> threads_;
   bool joined_ = false;
   ServerTotals totals_;

@@ -1,16 +1,17 @@
-// Worker: ring set-up, the event loop, accepting, and the tick. The per-connection state machine
-// is in worker_connection.cpp.
+// ServerWorker: ring set-up, the event loop, accepting, and the tick. The per-connection state
+// machine is in server_worker_connection.cpp.
 #include <pthread.h>
 #include <sched.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <string>
 
-#include "ringfire/target/worker.hpp"
+#include "ringfire/clock.hpp"
+#include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
 namespace {
@@ -21,36 +22,30 @@ constexpr unsigned kSqEntries = 4096;
 constexpr unsigned kCqEntries = 65536;
 // How often the loop wakes with nothing to do: the backstop for the stop flag, the lingering
 // sweep and accept retries.
-constexpr long kTickNs = 100'000'000;
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+constexpr uint64_t kTickNs = 100'000'000;
 
 }  // namespace
 
-Worker::Worker(const WorkerConfig& config) : config_(config) {
+ServerWorker::ServerWorker(const ServerWorkerConfig& config) : config_(config) {
   fault_ = config.options->fault;
   // close-announced is --close-every 1: every response says "Connection: close" and closes.
   close_every_ = fault_ == FaultMode::kCloseAnnounced ? 1 : config.options->close_every;
-  delay_ns_ = config.options->delay.count();
+  // validate() has made sure that no duration is negative.
+  delay_ns_ = static_cast<uint64_t>(config.options->delay.count());
   if (config.options->stall_for.count() > 0) {
-    stall_begin_ns_ = config.start_ns + config.options->stall_at.count();
-    stall_end_ns_ = stall_begin_ns_ + config.options->stall_for.count();
+    stall_begin_ns_ = config.start_ns + static_cast<uint64_t>(config.options->stall_at.count());
+    stall_end_ns_ = stall_begin_ns_ + static_cast<uint64_t>(config.options->stall_for.count());
   }
   clock_needed_ = delay_ns_ > 0 || stall_end_ns_ > stall_begin_ns_;
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
 }
 
-Worker::~Worker() {
-  if (ring_ready_) io_uring_queue_exit(&ring_);
+ServerWorker::~ServerWorker() {
   if (wake_fd_ >= 0) close(wake_fd_);
   if (config_.listen_fd >= 0) close(config_.listen_fd);
 }
 
-std::string Worker::setup() {
+std::string ServerWorker::setup() {
   if (wake_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   if (config_.cpu >= 0) {
     cpu_set_t set;
@@ -61,77 +56,42 @@ std::string Worker::setup() {
       return "cannot pin to CPU " + std::to_string(config_.cpu) + ": " + std::strerror(rc);
     }
   }
-  // Best first. DEFER_TASKRUN (6.1) runs completion work only when we wait, in this thread, with
-  // no inter-processor interrupts; it requires SINGLE_ISSUER (6.0). COOP_TASKRUN (5.19) is the
-  // next best thing. Older kernels reject unknown flags with EINVAL, so fall through the list.
-  struct Attempt {
-    unsigned flags;
-    const char* name;
-  };
-  static constexpr Attempt kAttempts[] = {
-      {IORING_SETUP_SINGLE_ISSUER | IORING_SETUP_DEFER_TASKRUN | IORING_SETUP_SUBMIT_ALL |
-           IORING_SETUP_CQSIZE,
-       "single_issuer+defer_taskrun"},
-      {IORING_SETUP_COOP_TASKRUN | IORING_SETUP_SUBMIT_ALL | IORING_SETUP_CQSIZE, "coop_taskrun"},
-      {IORING_SETUP_CQSIZE, "plain"},
-      {0, "plain"},
-  };
-  int rc = -EINVAL;
-  for (const Attempt& attempt : kAttempts) {
-    io_uring_params params{};
-    params.flags = attempt.flags;
-    params.cq_entries = kCqEntries;
-    rc = io_uring_queue_init_params(kSqEntries, &ring_, &params);
-    if (rc == 0) {
-      ring_ready_ = true;
-      ring_mode_ = attempt.name;
-      // Saves an fget/fput per io_uring_enter (5.18+); without it everything still works.
-      io_uring_register_ring_fd(&ring_);
-      return {};
-    }
-    if (rc != -EINVAL) break;
-  }
-  return std::string("io_uring_queue_init: ") + std::strerror(-rc);
+  RingOptions options;
+  options.sq_entries = kSqEntries;
+  options.cq_entries = kCqEntries;
+  std::string error;
+  if (ring_.init(options, error) != 0) return error;
+  return {};
 }
 
-void Worker::wake() {
+void ServerWorker::wake() {
   const uint64_t one = 1;
   // A full counter or a closed fd only means the worker is already awake or gone.
   [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
 }
 
-io_uring_sqe* Worker::next_sqe() {
-  io_uring_sqe* sqe = io_uring_get_sqe(&ring_);
-  if (sqe != nullptr) return sqe;
-  // SQ full: hand what is queued to the kernel and take a fresh slot.
-  io_uring_submit(&ring_);
-  sqe = io_uring_get_sqe(&ring_);
-  if (sqe == nullptr) {
-    // Cannot happen with an empty SQ after a submit; failing loudly beats corrupting state.
-    std::abort();
-  }
-  return sqe;
+uint64_t ServerWorker::now_if_needed() const {
+  return clock_needed_ ? now_ns() : 0;
 }
 
-int64_t Worker::now_if_needed() const {
-  return clock_needed_ ? monotonic_ns() : 0;
-}
-
-void Worker::run() {
+void ServerWorker::run() {
   arm_wake();
   arm_accept();
   if (fault_ == FaultMode::kListenerFlap) {
-    next_flap_ns_ = config_.start_ns + config_.options->flap_every.count();
+    next_flap_ns_ = config_.start_ns + static_cast<uint64_t>(config_.options->flap_every.count());
     arm_flap();
   }
   while (!config_.stop->load(std::memory_order_relaxed)) {
-    __kernel_timespec timeout{0, kTickNs};
-    io_uring_cqe* cqe = nullptr;
-    // -ETIME (tick) and -EINTR are ordinary here; either way we reap what is there.
-    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+    // The tick's timeout, a signal or a full CQ end a wait as well as a completion does: either
+    // way we reap what is there. Anything else means the ring is broken.
+    if (const int rc = ring_.submit_and_wait(1, kTickNs); rc < 0) {
+      failure_ = std::string("io_uring wait failed: ") + std::strerror(-rc);
+      std::fprintf(stderr, "ringfire-target: a server thread stops: %s\n", failure_.c_str());
+      return close_all();
+    }
     reap();
     if (lingering_ > 0 || accept_retry_on_tick_) {
-      const int64_t now = monotonic_ns();
+      const uint64_t now = now_ns();
       if (now >= next_tick_ns_) {
         next_tick_ns_ = now + kTickNs;
         tick();
@@ -141,28 +101,28 @@ void Worker::run() {
   finish_at_stop();
 }
 
-void Worker::reap() {
+void ServerWorker::reap() {
   unsigned head = 0;
   unsigned seen = 0;
   io_uring_cqe* cqe = nullptr;
-  io_uring_for_each_cqe(&ring_, head, cqe) {
+  io_uring_for_each_cqe(ring_.get(), head, cqe) {
     dispatch(cqe->user_data, cqe->res, cqe->flags);
     ++seen;
   }
-  io_uring_cq_advance(&ring_, seen);
+  io_uring_cq_advance(ring_.get(), seen);
 }
 
-Connection* Worker::lookup(uint64_t user_data) {
-  const auto index = static_cast<uint32_t>(user_data);
-  const auto generation = static_cast<uint32_t>(user_data >> 32) & 0xffffffu;
+ServerConnection* ServerWorker::lookup(uint64_t user_data) {
+  const uint32_t index = uring_tag::index(user_data);
+  const uint32_t generation = uring_tag::generation(user_data);
   if (index >= slab_.size()) return nullptr;
-  Connection& c = slab_[index];
+  ServerConnection& c = slab_[index];
   if (c.state == ConnState::kFree || c.generation != generation) return nullptr;
   return &c;
 }
 
-void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
-  const auto op = static_cast<Op>(user_data >> 56);
+void ServerWorker::dispatch(uint64_t user_data, int res, unsigned flags) {
+  const auto op = uring_tag::op<Op>(user_data);
   switch (op) {
     case Op::kAccept:
       on_accept(res, flags);
@@ -174,7 +134,7 @@ void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
     case Op::kRecv:
     case Op::kSend:
     case Op::kTimer: {
-      Connection* c = lookup(user_data);
+      ServerConnection* c = lookup(user_data);
       if (c == nullptr) return;  // stale: the slot was recycled
       if (op == Op::kRecv) on_recv(*c, res);
       if (op == Op::kSend) on_send(*c, res);
@@ -187,15 +147,15 @@ void Worker::dispatch(uint64_t user_data, int res, unsigned flags) {
   }
 }
 
-void Worker::arm_wake() {
-  io_uring_sqe* sqe = next_sqe();
+void ServerWorker::arm_wake() {
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_read(sqe, wake_fd_, &wake_buffer_, sizeof wake_buffer_, 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kWake));
 }
 
-void Worker::arm_accept() {
+void ServerWorker::arm_accept() {
   if (config_.listen_fd < 0) return;  // --fault listener-flap: the listener is down
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   // Multishot accept (5.19) posts one completion per connection from a single submission.
   if (multishot_accept_) {
     io_uring_prep_multishot_accept(sqe, config_.listen_fd, nullptr, nullptr, SOCK_CLOEXEC);
@@ -206,7 +166,7 @@ void Worker::arm_accept() {
   accept_armed_ = true;
 }
 
-void Worker::on_accept(int res, unsigned flags) {
+void ServerWorker::on_accept(int res, unsigned flags) {
   // Without F_MORE the multishot request has ended (error, or a single-shot accept): re-arm.
   if ((flags & IORING_CQE_F_MORE) == 0) accept_armed_ = false;
   if (res < 0) {
@@ -234,15 +194,15 @@ void Worker::on_accept(int res, unsigned flags) {
   if (!accept_armed_) arm_accept();
 }
 
-void Worker::tick() {
+void ServerWorker::tick() {
   if (accept_retry_on_tick_) {
     accept_retry_on_tick_ = false;
     if (!accept_armed_) arm_accept();
   }
   if (lingering_ == 0) return;
-  const int64_t now = monotonic_ns();
+  const uint64_t now = now_ns();
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
+    ServerConnection& c = slab_[i];
     if (c.state == ConnState::kLingering && now >= c.linger_deadline_ns) finish_close(c);
   }
 }

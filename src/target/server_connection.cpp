@@ -1,6 +1,8 @@
-#include "ringfire/target/connection.hpp"
+#include "ringfire/target/server_connection.hpp"
 
 #include <cstdint>
+
+#include "ringfire/uring_tag.hpp"
 
 namespace ringfire::target {
 
@@ -12,21 +14,21 @@ uint32_t ConnectionSlab::acquire(int fd) {
   } else {
     if (size_ == kMaxConnections) return UINT32_MAX;
     if (size_ % kChunk == 0) {
-      chunks_.push_back(std::make_unique<Connection[]>(kChunk));
+      chunks_.push_back(std::make_unique<ServerConnection[]>(kChunk));
       free_.reserve(chunks_.size() * kChunk);
     }
     index = size_++;
   }
-  Connection& c = (*this)[index];
+  ServerConnection& c = (*this)[index];
   if (!c.in) {
-    c.in = std::make_unique<char[]>(Connection::kInitialInput);
-    c.in_capacity = Connection::kInitialInput;
+    c.in = std::make_unique<char[]>(ServerConnection::kInitialInput);
+    c.in_capacity = ServerConnection::kInitialInput;
   }
   c.fd = fd;
   c.index = index;
   c.state = ConnState::kOpen;
   c.recv_inflight = c.send_inflight = c.timer_inflight = false;
-  c.peer_eof = c.close_queued = c.discard_input = c.has_pending_kind = false;
+  c.peer_eof = c.close_queued = c.discard_input = false;
   c.in_start = c.in_end = c.scan_from = 0;
   c.body_left = 0;
   c.responses_queued = 0;
@@ -38,10 +40,10 @@ uint32_t ConnectionSlab::acquire(int fd) {
 }
 
 void ConnectionSlab::release(uint32_t index) {
-  Connection& c = (*this)[index];
+  ServerConnection& c = (*this)[index];
   c.fd = -1;
   c.state = ConnState::kFree;
-  c.generation = (c.generation + 1) & 0xffffffu;  // 24 bits travel in the completion tag
+  c.generation = uring_tag::next_generation(c.generation);
   free_.push_back(index);
   --in_use_;
 }

@@ -1,4 +1,4 @@
-// Worker: the --fault modes. Each one is a different set of pieces queued for a request (see
+// ServerWorker: the --fault modes. Each one is a different set of pieces queued for a request (see
 // enqueue_fault), a different thing done after the last piece (after_last_piece), or, for the
 // listener flap, a timer of its own. The well-behaved path pays one branch per response for it.
 #include <sys/socket.h>
@@ -8,11 +8,11 @@
 #include <cstdio>
 
 #include "listener.hpp"
-#include "ringfire/target/worker.hpp"
+#include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
 
-void Worker::enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns) {
+void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns) {
   // What the well-behaved server would do after this response (the request may have asked to
   // close); a mode that adds a piece after the response hands that on to the piece.
   const AfterSend after = closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue;
@@ -52,9 +52,9 @@ void Worker::enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns) {
   }
 }
 
-void Worker::on_accept_fault(Connection& c) {
+void ServerWorker::on_accept_fault(ServerConnection& c) {
   if (fault_ == FaultMode::kResponseBeforeRequest) {
-    const int64_t now = now_if_needed();
+    const uint64_t now = now_if_needed();
     enqueue(c, ResponseKind::kGet, now);  // before a single byte of a request has arrived
     pump(c, now);
   } else if (fault_ == FaultMode::kListenerFlap && config_.listen_fd < 0) {
@@ -63,7 +63,7 @@ void Worker::on_accept_fault(Connection& c) {
   arm_recv(c);
 }
 
-void Worker::after_last_piece(Connection& c) {
+void ServerWorker::after_last_piece(ServerConnection& c) {
   switch (c.batch_after) {
     case AfterSend::kLinger:
       return begin_linger(c, false);
@@ -85,7 +85,7 @@ void Worker::after_last_piece(Connection& c) {
   }
 }
 
-void Worker::reset_connection(Connection& c) {
+void ServerWorker::reset_connection(ServerConnection& c) {
   // A zero linger time makes close() send RST (and drop whatever is unsent) instead of FIN.
   const linger hard{1, 0};
   setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
@@ -94,15 +94,15 @@ void Worker::reset_connection(Connection& c) {
 
 // ---- --fault listener-flap -------------------------------------------------------------------
 
-void Worker::arm_flap() {
+void ServerWorker::arm_flap() {
   flap_at_.tv_sec = next_flap_ns_ / 1'000'000'000;
   flap_at_.tv_nsec = next_flap_ns_ % 1'000'000'000;
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_timeout(sqe, &flap_at_, 0, IORING_TIMEOUT_ABS);
   io_uring_sqe_set_data64(sqe, tag(Op::kFlap));
 }
 
-void Worker::on_flap() {
+void ServerWorker::on_flap() {
   if (stopping_) return;
   // Every worker counts its flaps from the same start, so all the listeners of the port go down
   // (and come up) together.
@@ -111,27 +111,27 @@ void Worker::on_flap() {
   } else {
     bring_listener_up();
   }
-  next_flap_ns_ += config_.options->flap_every.count();
+  next_flap_ns_ += static_cast<uint64_t>(config_.options->flap_every.count());
   arm_flap();
 }
 
-void Worker::take_listener_down() {
+void ServerWorker::take_listener_down() {
   // The armed accept holds a reference to the socket, so closing the fd alone would leave it
   // listening: shutdown() stops it at once (the accept then ends with an error, and is not
   // re-armed while listen_fd is -1), and the cancel lets go of it.
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_cancel64(sqe, tag(Op::kAccept), 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   shutdown(config_.listen_fd, SHUT_RDWR);
   close(config_.listen_fd);
   config_.listen_fd = -1;
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
+    ServerConnection& c = slab_[i];
     if (c.state == ConnState::kOpen || c.state == ConnState::kLingering) reset_connection(c);
   }
 }
 
-void Worker::bring_listener_up() {
+void ServerWorker::bring_listener_up() {
   std::string error;
   const int fd = open_listener(config_.host, config_.port, error);
   if (fd < 0) {

@@ -1,13 +1,13 @@
-// Worker: stopping. The counts printed at exit must be exact: a response counts once its every
-// byte is with the kernel, a request once it is in our socket's receive queue. So before closing,
-// the worker collects the completions still due, takes its receives back from the kernel, and
-// reads what the kernel holds for every connection (and for connections not yet accepted), framing
-// and counting it without answering.
+// ServerWorker: stopping. The counts printed at exit must be exact: a response counts once its
+// every byte is with the kernel, a request once it is in our socket's receive queue. So before
+// closing, the worker collects the completions still due, takes its receives back from the kernel,
+// and reads what the kernel holds for every connection (and for connections not yet accepted),
+// framing and counting it without answering.
 #include <fcntl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ringfire/target/worker.hpp"
+#include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
 namespace {
@@ -15,22 +15,22 @@ namespace {
 // How long the worker waits for its cancelled receives to report back. They report at once
 // unless the kernel is badly overloaded; the bound only keeps a stop from hanging.
 constexpr int kCancelRounds = 100;
-constexpr long kCancelRoundNs = 10'000'000;
+constexpr long long kCancelRoundNs = 10'000'000;
 // Per connection at most this many reads at stop: a peer still sending cannot keep us here.
 constexpr int kMaxDrainReads = 64;
 
 }  // namespace
 
-void Worker::finish_at_stop() {
+void ServerWorker::finish_at_stop() {
   stopping_ = true;  // from here on nothing is answered and nothing is re-armed
   // A response the peer already read may still have its completion queued (or, with
   // DEFER_TASKRUN, not yet posted): collect those so the count is exact.
-  io_uring_submit_and_get_events(&ring_);
+  io_uring_submit_and_get_events(ring_.get());
   reap();
   cancel_reads();
   accept_backlog();
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
+    ServerConnection& c = slab_[i];
     if ((c.state == ConnState::kOpen || c.state == ConnState::kLingering) && !c.recv_inflight) {
       drain_input(c);
     }
@@ -41,16 +41,16 @@ void Worker::finish_at_stop() {
 // Cancels the accept and every receive, and waits until they have reported: data that raced the
 // cancel arrives in their completions and is counted there, and afterwards no receive of ours
 // can take bytes from a socket while drain_input reads it.
-void Worker::cancel_reads() {
+void ServerWorker::cancel_reads() {
   if (accept_armed_) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kAccept), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
+    ServerConnection& c = slab_[i];
     if (c.state != ConnState::kFree && c.recv_inflight) {
-      io_uring_sqe* sqe = next_sqe();
+      io_uring_sqe* sqe = ring_.sqe();
       io_uring_prep_cancel64(sqe, tag(Op::kRecv, c), 0);
       io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
     }
@@ -61,15 +61,13 @@ void Worker::cancel_reads() {
       waiting = slab_[i].state != ConnState::kFree && slab_[i].recv_inflight;
     }
     if (!waiting) return;
-    __kernel_timespec timeout{0, kCancelRoundNs};
-    io_uring_cqe* cqe = nullptr;
-    io_uring_submit_and_wait_timeout(&ring_, &cqe, 1, &timeout, nullptr);
+    if (ring_.submit_and_wait(1, kCancelRoundNs) < 0) return;  // a broken ring reports nothing
     reap();
   }
 }
 
 // Connections the kernel completed but nobody accepted yet: their requests were received too.
-void Worker::accept_backlog() {
+void ServerWorker::accept_backlog() {
   if (config_.listen_fd < 0 || accept_armed_) return;
   const int flags = fcntl(config_.listen_fd, F_GETFL);
   if (flags < 0 || fcntl(config_.listen_fd, F_SETFL, flags | O_NONBLOCK) != 0) return;
@@ -88,7 +86,7 @@ void Worker::accept_backlog() {
 
 // Counts what is buffered (requests held back by a full response queue), then reads (without
 // waiting) and counts what the kernel holds for the connection.
-void Worker::drain_input(Connection& c) {
+void ServerWorker::drain_input(ServerConnection& c) {
   process_input(c, 0);
   for (int reads = 0; reads < kMaxDrainReads && make_input_room(c); ++reads) {
     const ssize_t n = recv(c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, MSG_DONTWAIT);
@@ -98,9 +96,9 @@ void Worker::drain_input(Connection& c) {
   }
 }
 
-void Worker::close_all() {
+void ServerWorker::close_all() {
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    Connection& c = slab_[i];
+    ServerConnection& c = slab_[i];
     if (c.state != ConnState::kFree && c.fd >= 0) {
       close(c.fd);
       c.fd = -1;

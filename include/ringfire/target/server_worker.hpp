@@ -2,19 +2,19 @@
 // the kernel hands that listener. Workers share nothing mutable but the stop flag.
 #pragma once
 
-#include <liburing.h>
-
 #include <atomic>
 #include <cstdint>
 #include <string>
 
-#include "ringfire/target/connection.hpp"
+#include "ringfire/ring.hpp"
 #include "ringfire/target/options.hpp"
 #include "ringfire/target/response.hpp"
+#include "ringfire/target/server_connection.hpp"
+#include "ringfire/uring_tag.hpp"
 
 namespace ringfire::target {
 
-struct WorkerTotals {
+struct ServerWorkerTotals {
   uint64_t connections = 0;    // accepted
   uint64_t requests_read = 0;  // complete requests (with their bodies) received, answered or not
   uint64_t responses = 0;      // complete responses whose every byte the kernel accepted (400s
@@ -24,23 +24,23 @@ struct WorkerTotals {
   uint64_t bad_requests = 0;       // 400s for malformed or oversized requests (among responses)
 };
 
-struct WorkerConfig {
+struct ServerWorkerConfig {
   int listen_fd = -1;  // the worker owns it from construction on and closes it
   std::string host;    // where listen_fd is bound: --fault listener-flap binds there again
   uint16_t port = 0;
   int cpu = -1;  // pin to this CPU; -1: leave unpinned
   const TargetOptions* options = nullptr;
   const ResponseSet* responses = nullptr;
-  int64_t start_ns = 0;  // CLOCK_MONOTONIC at server start: --stall-at counts from here
+  uint64_t start_ns = 0;  // CLOCK_MONOTONIC at server start: --stall-at counts from here
   const std::atomic<bool>* stop = nullptr;
 };
 
-class Worker {
+class ServerWorker {
  public:
-  explicit Worker(const WorkerConfig& config);
-  ~Worker();
-  Worker(const Worker&) = delete;
-  Worker& operator=(const Worker&) = delete;
+  explicit ServerWorker(const ServerWorkerConfig& config);
+  ~ServerWorker();
+  ServerWorker(const ServerWorker&) = delete;
+  ServerWorker& operator=(const ServerWorker&) = delete;
 
   // Pins the calling thread and creates the ring there (SINGLE_ISSUER ties the ring to the thread
   // that creates it). Empty on success, else a one-line reason.
@@ -51,90 +51,92 @@ class Worker {
   // Thread-safe: makes run() look at the stop flag now instead of at its next tick.
   void wake();
 
-  const WorkerTotals& totals() const { return totals_; }
-  const char* ring_mode() const { return ring_mode_; }
+  const ServerWorkerTotals& totals() const { return totals_; }
+  const char* ring_mode() const { return ring_.setup_name(); }
+  // Empty unless the ring broke and run() ended early (the reason was printed on stderr too).
+  const std::string& failure() const { return failure_; }
 
  private:
   enum class Op : uint8_t { kAccept = 1, kRecv, kSend, kTimer, kCancel, kWake, kFlap };
   enum class Framed : uint8_t { kIncomplete, kComplete, kBad };
 
-  static uint64_t tag(Op op, const Connection& c) {
-    return (uint64_t{static_cast<uint8_t>(op)} << 56) | (uint64_t{c.generation} << 32) | c.index;
+  static uint64_t tag(Op op, const ServerConnection& c) {
+    return uring_tag::make(op, c.index, c.generation);
   }
-  static uint64_t tag(Op op) { return uint64_t{static_cast<uint8_t>(op)} << 56; }
+  static uint64_t tag(Op op) { return uring_tag::make(op); }
 
-  io_uring_sqe* next_sqe();
   void reap();
   void dispatch(uint64_t user_data, int res, unsigned flags);
-  Connection* lookup(uint64_t user_data);
-  int64_t now_if_needed() const;
+  ServerConnection* lookup(uint64_t user_data);
+  uint64_t now_if_needed() const;
 
   void arm_accept();
   void arm_wake();
   void on_accept(int res, unsigned flags);
 
-  void arm_recv(Connection& c);
-  bool answering(const Connection& c) const { return !c.close_queued && !stopping_; }
-  bool make_input_room(Connection& c);
-  void on_recv(Connection& c, int res);
-  void process_input(Connection& c, int64_t now);
-  Framed frame_request(Connection& c, ResponseKind& kind);
-  ResponseKind choose_kind(Connection& c, bool head, bool http10, bool wants_close,
+  void arm_recv(ServerConnection& c);
+  bool answering(const ServerConnection& c) const { return !c.close_queued && !stopping_; }
+  bool make_input_room(ServerConnection& c);
+  void on_recv(ServerConnection& c, int res);
+  void process_input(ServerConnection& c, uint64_t now);
+  Framed frame_request(ServerConnection& c, ResponseKind& kind);
+  ResponseKind choose_kind(ServerConnection& c, bool head, bool http10, bool wants_close,
                            bool wants_keep_alive);
-  void enqueue(Connection& c, ResponseKind kind, int64_t now);
+  void enqueue(ServerConnection& c, ResponseKind kind, uint64_t now);
 
-  void pump(Connection& c, int64_t now);
-  bool append_response(Connection& c, ResponseKind kind);
-  void submit_send(Connection& c);
-  void on_send(Connection& c, int res);
-  void finish_batch(Connection& c);
-  void arm_timer(Connection& c, int64_t due_ns);
-  void on_timer(Connection& c);
+  void pump(ServerConnection& c, uint64_t now);
+  bool append_response(ServerConnection& c, ResponseKind kind);
+  void submit_send(ServerConnection& c);
+  void on_send(ServerConnection& c, int res);
+  void finish_batch(ServerConnection& c);
+  void arm_timer(ServerConnection& c, uint64_t due_ns);
+  void on_timer(ServerConnection& c);
 
-  // The --fault modes (faults.cpp).
-  void on_accept_fault(Connection& c);
-  void enqueue_fault(Connection& c, ResponseKind kind, int64_t due_ns);
-  void after_last_piece(Connection& c);
-  void reset_connection(Connection& c);
+  // The --fault modes (server_worker_faults.cpp).
+  void on_accept_fault(ServerConnection& c);
+  void enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns);
+  void after_last_piece(ServerConnection& c);
+  void reset_connection(ServerConnection& c);
   void arm_flap();
   void on_flap();
   void take_listener_down();
   void bring_listener_up();
 
-  void begin_linger(Connection& c, bool until_peer_closes);
-  void finish_close(Connection& c);
-  void release_if_idle(Connection& c);
+  void begin_linger(ServerConnection& c, bool until_peer_closes);
+  void finish_close(ServerConnection& c);
+  void release_if_idle(ServerConnection& c);
   void tick();
 
-  // Stopping (worker_stop.cpp): count what the kernel has received, then close everything.
+  // Stopping (server_worker_stop.cpp): count what the kernel has received, then close everything.
   void finish_at_stop();
   void cancel_reads();
   void accept_backlog();
-  void drain_input(Connection& c);
+  void drain_input(ServerConnection& c);
   void close_all();
 
-  WorkerConfig config_;
+  ServerWorkerConfig config_;
   FaultMode fault_ = FaultMode::kNone;
   uint64_t close_every_ = 0;  // --close-every; 1 for --fault close-announced
   bool stopping_ = false;     // the stop flag was seen: read and count, answer nothing more
-  io_uring ring_{};
-  bool ring_ready_ = false;
-  const char* ring_mode_ = "none";
   int wake_fd_ = -1;
   uint64_t wake_buffer_ = 0;
   bool multishot_accept_ = true;
   bool accept_armed_ = false;
   bool accept_retry_on_tick_ = false;
-  int64_t next_flap_ns_ = 0;     // --fault listener-flap: when the listener next goes down or up
+  uint64_t next_flap_ns_ = 0;    // --fault listener-flap: when the listener next goes down or up
   __kernel_timespec flap_at_{};  // must stay put until the timeout SQE is submitted
-  int64_t delay_ns_ = 0;
-  int64_t stall_begin_ns_ = 0;
-  int64_t stall_end_ns_ = 0;  // == stall_begin_ns_ when no stall
+  uint64_t delay_ns_ = 0;
+  uint64_t stall_begin_ns_ = 0;
+  uint64_t stall_end_ns_ = 0;  // == stall_begin_ns_ when no stall
   bool clock_needed_ = false;
   uint32_t lingering_ = 0;  // connections in kLingering: the tick sweeps only when > 0
-  int64_t next_tick_ns_ = 0;
+  uint64_t next_tick_ns_ = 0;
   ConnectionSlab slab_;
-  WorkerTotals totals_;
+  ServerWorkerTotals totals_;
+  std::string failure_;
+  // Last, so that it is destroyed first: tearing the ring down ends every operation still in
+  // flight before the memory they point into (connections, the wake buffer) goes.
+  Ring ring_;
 };
 
 }  // namespace ringfire::target

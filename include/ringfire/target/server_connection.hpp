@@ -29,12 +29,12 @@ enum class ConnState : uint8_t {
 // A response (or a fault mode's piece of one) waiting to be sent: the kind, the CLOCK_MONOTONIC
 // time (ns) it becomes due, and what the connection does once it is sent.
 struct PendingResponse {
-  int64_t due_ns = 0;
+  uint64_t due_ns = 0;
   ResponseKind kind = ResponseKind::kGet;
   AfterSend after = AfterSend::kContinue;
 };
 
-struct Connection {
+struct ServerConnection {
   // Deep enough for wrk/ringfire pipelining; a fuller queue pauses parsing (back-pressure).
   static constexpr uint32_t kQueueCapacity = 128;
   // A request queues at most this many pieces (a response and a fault mode's extra piece).
@@ -52,7 +52,6 @@ struct Connection {
   bool peer_eof = false;       // recv returned 0: answer what was asked, then close
   bool close_queued = false;   // the last piece is queued: further requests are read, not answered
   bool discard_input = false;  // unframeable bytes after the last piece: read and drop the rest
-  bool has_pending_kind = false;
 
   // Input: bytes [in_start, in_end) of `in` are received and not yet consumed.
   std::unique_ptr<char[]> in;
@@ -79,7 +78,7 @@ struct Connection {
   msghdr msg{};
 
   __kernel_timespec timer_at{};  // must stay put until the timeout SQE is submitted
-  int64_t linger_deadline_ns = 0;
+  uint64_t linger_deadline_ns = 0;
 
   bool queue_full() const { return queue_size + kMaxPiecesPerRequest > kQueueCapacity; }
   const PendingResponse& queue_front() const { return queue[queue_head]; }
@@ -107,12 +106,12 @@ class ConnectionSlab {
   uint32_t acquire(int fd);
   void release(uint32_t index);
 
-  Connection& operator[](uint32_t index) { return chunks_[index / kChunk][index % kChunk]; }
+  ServerConnection& operator[](uint32_t index) { return chunks_[index / kChunk][index % kChunk]; }
   uint32_t size() const { return size_; }
   uint32_t in_use() const { return in_use_; }
 
  private:
-  std::vector<std::unique_ptr<Connection[]>> chunks_;
+  std::vector<std::unique_ptr<ServerConnection[]>> chunks_;
   std::vector<uint32_t> free_;
   uint32_t size_ = 0;
   uint32_t in_use_ = 0;

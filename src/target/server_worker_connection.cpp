@@ -1,7 +1,7 @@
-// Worker: one connection's life. Bytes in -> requests framed -> responses queued (with due times
-// for --delay and --stall-*) -> batched into one send -> counted when the kernel took every byte.
+// ServerWorker: one connection's life. Bytes in -> requests framed -> responses queued (with due
+// times for --delay and --stall-*) -> batched into one send -> counted when the kernel took every
+// byte.
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,20 +9,15 @@
 #include <cstring>
 #include <string_view>
 
+#include "ringfire/clock.hpp"
 #include "ringfire/target/request_framing.hpp"
-#include "ringfire/target/worker.hpp"
+#include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
 namespace {
 
-// How long a closing connection keeps reading (and discarding) while waiting for the peer's FIN.
-constexpr int64_t kLingerNs = 1'000'000'000;
-
-int64_t monotonic_ns() {
-  timespec ts{};
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
-}
+// How long a closing connection keeps reading (and counting) while waiting for the peer's FIN.
+constexpr uint64_t kLingerNs = 1'000'000'000;
 
 // ECANCELED only comes from finish_close (handled before) or from stopping, which re-arms nothing.
 bool transient(int res) {
@@ -33,7 +28,7 @@ bool transient(int res) {
 
 // ---- receiving and framing ------------------------------------------------------------------
 
-bool Worker::make_input_room(Connection& c) {
+bool ServerWorker::make_input_room(ServerConnection& c) {
   if (c.discard_input) {
     c.in_start = c.in_end = 0;  // everything read now is dropped
     return true;
@@ -59,15 +54,15 @@ bool Worker::make_input_room(Connection& c) {
   return false;  // parsing is paused (response queue full): resume after the next send
 }
 
-void Worker::arm_recv(Connection& c) {
+void ServerWorker::arm_recv(ServerConnection& c) {
   if (c.recv_inflight || stopping_ || !make_input_room(c)) return;
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_recv(sqe, c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kRecv, c));
   c.recv_inflight = true;
 }
 
-void Worker::on_recv(Connection& c, int res) {
+void ServerWorker::on_recv(ServerConnection& c, int res) {
   c.recv_inflight = false;
   if (c.state == ConnState::kClosing) return release_if_idle(c);
   if (res <= 0) {
@@ -78,14 +73,14 @@ void Worker::on_recv(Connection& c, int res) {
     return pump(c, now_if_needed());
   }
   c.in_end += static_cast<uint32_t>(res);
-  const int64_t now = now_if_needed();
+  const uint64_t now = now_if_needed();
   process_input(c, now);
   pump(c, now);
   if (c.state != ConnState::kClosing) arm_recv(c);
 }
 
-ResponseKind Worker::choose_kind(Connection& c, bool head, bool http10, bool wants_close,
-                                 bool wants_keep_alive) {
+ResponseKind ServerWorker::choose_kind(ServerConnection& c, bool head, bool http10,
+                                       bool wants_close, bool wants_keep_alive) {
   // HTTP/1.1 keeps connections open unless told otherwise; HTTP/1.0 (on either side) closes unless
   // the request asked for keep-alive, and then the response must confirm it explicitly.
   const bool speak_10 = config_.options->http10 || http10;
@@ -95,8 +90,8 @@ ResponseKind Worker::choose_kind(Connection& c, bool head, bool http10, bool wan
   return pick_response_kind(head, keep_open, speak_10);
 }
 
-void Worker::enqueue(Connection& c, ResponseKind kind, int64_t now) {
-  int64_t due = 0;
+void ServerWorker::enqueue(ServerConnection& c, ResponseKind kind, uint64_t now) {
+  uint64_t due = 0;
   if (clock_needed_) {
     due = now + delay_ns_;
     // The one-time stall: whatever falls due inside it waits for its end.
@@ -110,7 +105,7 @@ void Worker::enqueue(Connection& c, ResponseKind kind, int64_t now) {
 
 // Frames every complete request in the input. Each one counts as read; while the connection is
 // answering, each one also gets its response queued.
-void Worker::process_input(Connection& c, int64_t now) {
+void ServerWorker::process_input(ServerConnection& c, uint64_t now) {
   for (;;) {
     const bool answer = answering(c);
     if (answer && c.queue_full()) break;  // back-pressure: resume after the next send
@@ -136,7 +131,7 @@ void Worker::process_input(Connection& c, int64_t now) {
 
 // Consumes one request from the input: kComplete (`kind` says how to answer it), kIncomplete
 // (wait for more bytes) or kBad (malformed or oversized; nothing is consumed).
-Worker::Framed Worker::frame_request(Connection& c, ResponseKind& kind) {
+ServerWorker::Framed ServerWorker::frame_request(ServerConnection& c, ResponseKind& kind) {
   if (c.discard_input) return Framed::kIncomplete;
   if (c.body_left == 0) {
     // Stray line breaks between requests (some clients add CRLF after a body) are ignored.
@@ -172,7 +167,7 @@ Worker::Framed Worker::frame_request(Connection& c, ResponseKind& kind) {
 
 // ---- sending ---------------------------------------------------------------------------------
 
-bool Worker::append_response(Connection& c, ResponseKind kind) {
+bool ServerWorker::append_response(ServerConnection& c, ResponseKind kind) {
   const ResponseSet& set = *config_.responses;
   const auto begin = reinterpret_cast<uintptr_t>(set.data(kind));
   const size_t size = set.size(kind);
@@ -187,12 +182,12 @@ bool Worker::append_response(Connection& c, ResponseKind kind) {
       return true;
     }
   }
-  if (c.iov_count == Connection::kMaxIov) return false;
+  if (c.iov_count == ServerConnection::kMaxIov) return false;
   c.iov[c.iov_count++] = iovec{const_cast<char*>(set.data(kind)), size};
   return true;
 }
 
-void Worker::pump(Connection& c, int64_t now) {
+void ServerWorker::pump(ServerConnection& c, uint64_t now) {
   if (c.state != ConnState::kOpen || c.send_inflight || stopping_) return;
   if (c.queue_size == 0) {
     if (c.peer_eof) finish_close(c);
@@ -222,8 +217,8 @@ void Worker::pump(Connection& c, int64_t now) {
   submit_send(c);
 }
 
-void Worker::submit_send(Connection& c) {
-  io_uring_sqe* sqe = next_sqe();
+void ServerWorker::submit_send(ServerConnection& c) {
+  io_uring_sqe* sqe = ring_.sqe();
   const uint32_t n = c.iov_count - c.iov_first;
   // MSG_NOSIGNAL: a peer that went away is an EPIPE result, not a process-killing SIGPIPE.
   if (n == 1) {
@@ -239,7 +234,7 @@ void Worker::submit_send(Connection& c) {
   c.send_inflight = true;
 }
 
-void Worker::on_send(Connection& c, int res) {
+void ServerWorker::on_send(ServerConnection& c, int res) {
   c.send_inflight = false;
   if (c.state != ConnState::kOpen) return release_if_idle(c);
   if (res <= 0) {
@@ -267,73 +262,73 @@ void Worker::on_send(Connection& c, int res) {
 }
 
 // Every byte of the batch is with the kernel: count it, then do what its last piece says.
-void Worker::finish_batch(Connection& c) {
+void ServerWorker::finish_batch(ServerConnection& c) {
   totals_.responses += c.batch_responses;
   totals_.responses_partial += c.batch_partials;
   c.batch_responses = c.batch_partials = 0;
   if (c.batch_after != AfterSend::kContinue) return after_last_piece(c);
   if (stopping_) return;
-  const int64_t now = now_if_needed();
+  const uint64_t now = now_if_needed();
   // The queue has room again: frame requests that were held back, then send what is due.
   process_input(c, now);
   pump(c, now);
   if (c.state == ConnState::kOpen && !c.peer_eof) arm_recv(c);
 }
 
-void Worker::arm_timer(Connection& c, int64_t due_ns) {
+void ServerWorker::arm_timer(ServerConnection& c, uint64_t due_ns) {
   if (c.timer_inflight) return;
   c.timer_at.tv_sec = due_ns / 1'000'000'000;
   c.timer_at.tv_nsec = due_ns % 1'000'000'000;
-  io_uring_sqe* sqe = next_sqe();
+  io_uring_sqe* sqe = ring_.sqe();
   // An absolute CLOCK_MONOTONIC deadline: no drift however late we get around to submitting.
   io_uring_prep_timeout(sqe, &c.timer_at, 0, IORING_TIMEOUT_ABS);
   io_uring_sqe_set_data64(sqe, tag(Op::kTimer, c));
   c.timer_inflight = true;
 }
 
-void Worker::on_timer(Connection& c) {
+void ServerWorker::on_timer(ServerConnection& c) {
   c.timer_inflight = false;
   if (c.state != ConnState::kOpen) return release_if_idle(c);
-  pump(c, monotonic_ns());
+  pump(c, now_ns());
 }
 
 // ---- closing ---------------------------------------------------------------------------------
 
-void Worker::begin_linger(Connection& c, bool until_peer_closes) {
+void ServerWorker::begin_linger(ServerConnection& c, bool until_peer_closes) {
   if (c.peer_eof) return finish_close(c);
   // FIN after the last response, but keep reading (and counting): closing with unread bytes would
   // send RST, and a RST can destroy the response before the peer reads it.
   shutdown(c.fd, SHUT_WR);
   c.state = ConnState::kLingering;
-  c.linger_deadline_ns = until_peer_closes ? INT64_MAX : monotonic_ns() + kLingerNs;
+  c.linger_deadline_ns = until_peer_closes ? UINT64_MAX : now_ns() + kLingerNs;
   ++lingering_;
   arm_recv(c);
 }
 
-void Worker::finish_close(Connection& c) {
+void ServerWorker::finish_close(ServerConnection& c) {
   if (c.state == ConnState::kClosing) return;
   if (c.state == ConnState::kLingering) --lingering_;
   c.state = ConnState::kClosing;
   // In-flight operations hold the socket open; cancel them and close once the last one reports.
   if (c.recv_inflight) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kRecv, c), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   if (c.send_inflight) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kSend, c), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   if (c.timer_inflight) {
-    io_uring_sqe* sqe = next_sqe();
+    io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_timeout_remove(sqe, tag(Op::kTimer, c), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   release_if_idle(c);
 }
 
-void Worker::release_if_idle(Connection& c) {
+void ServerWorker::release_if_idle(ServerConnection& c) {
   if (c.state != ConnState::kClosing || !c.idle()) return;
   close(c.fd);
   slab_.release(c.index);
