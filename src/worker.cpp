@@ -66,12 +66,9 @@ bool Worker::wait(uint64_t now) {
     wait_nr = static_cast<unsigned>(std::clamp<uint64_t>(expected, 1, config_.wait_batch));
     if (wait_nr > 1) wait = std::min(wait, static_cast<uint64_t>(config_.wait_max.count()));
   }
-  __kernel_timespec ts{0, static_cast<long long>(std::max<uint64_t>(wait, 1000))};
-  io_uring_cqe* cqe = nullptr;
-  const int rc = io_uring_submit_and_wait_timeout(ring_.get(), &cqe, wait_nr, &ts, nullptr);
-  // -ETIME: the bound passed first; -EINTR: a signal (the stop flag is polled); -EBUSY/-EAGAIN:
-  // the CQ is full or memory is short, so reap what is there and come back.
-  if (rc >= 0 || rc == -ETIME || rc == -EINTR || rc == -EBUSY || rc == -EAGAIN) return true;
+  const int rc =
+      ring_.submit_and_wait(wait_nr, static_cast<long long>(std::max<uint64_t>(wait, 1000)));
+  if (rc == 0) return true;
   result_.error = std::string("io_uring_enter failed: ") + std::strerror(-rc);
   return false;
 }
@@ -84,15 +81,15 @@ void Worker::reap() {
   io_uring_for_each_cqe(ring, head, cqe) {
     ++seen;
     const uint64_t t = cqe->user_data;
-    const uint32_t id = tag_id(t);
-    if (id >= conns_.size() || tag_generation(t) != (conns_[id].generation & 0xffffff)) {
+    const uint32_t id = uring_tag::index(t);
+    if (id >= conns_.size() || uring_tag::generation(t) != conns_[id].generation) {
       // A completion for a connection closed since: its buffer still goes back to the pool.
       if ((cqe->flags & IORING_CQE_F_BUFFER) != 0) {
         buffers_.recycle(cqe->flags >> IORING_CQE_BUFFER_SHIFT);
       }
       continue;
     }
-    switch (tag_op(t)) {
+    switch (uring_tag::op<Op>(t)) {
       case Op::kConnect:
         on_connect(id, cqe->res);
         break;

@@ -112,7 +112,7 @@ void Worker::close_connection(uint32_t id) {
   c.state = State::kIdle;
   c.recv_armed = false;
   c.send_busy = false;
-  c.generation = (c.generation + 1) & 0xffffff;
+  c.generation = uring_tag::next_generation(c.generation);
   c.parser.reset();
 }
 

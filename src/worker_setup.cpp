@@ -109,17 +109,11 @@ bool Worker::setup() {
   // Skipping successful send CQEs is safe when a connection never has two sends in the kernel:
   // closed loop sends only when every response is in; open loop without pipelining likewise.
   skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1);
-  fixed_files_ = !disabled("RINGFIRE_NO_FIXED_FILES") &&
-                 io_uring_register_files_sparse(ring_.get(), plan_.connections) == 0;
+  fixed_files_ = ring_.register_files(plan_.connections);
   // Sockets made by the ring straight into their slot take the socket(), setsockopt(),
-  // files-update and close() syscalls out of every (re)connect. The chain relies on skipping
-  // the success CQEs of its first two links.
-  direct_sockets_ = fixed_files_ && f.cqe_skip && !disabled("RINGFIRE_NO_DIRECT_SOCKETS") &&
-                    ring_.probe_direct_socket(config_.endpoint.addr.ss_family, 0);
-  result_.features = f;
-  result_.features.registered_files = fixed_files_;
-  result_.features.direct_sockets = direct_sockets_;
-  result_.features.buf_ring = true;
+  // files-update and close() syscalls out of every (re)connect.
+  direct_sockets_ = ring_.enable_direct_sockets(config_.endpoint.addr.ss_family, 0);
+  result_.features = ring_.features();
   now_ = now_ns();
   return true;
 }
