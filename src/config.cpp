@@ -104,7 +104,7 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
-// RFC 9110 section 5.6.2: the characters of a token (header names, methods).
+// RFC 9110 section 5.6.2: the characters of a token, which a header name is.
 bool is_token_char(char c) {
   static constexpr std::string_view kSymbols = "!#$%&'*+-.^_`|~";
   return std::isalnum(static_cast<unsigned char>(c)) || kSymbols.find(c) != std::string_view::npos;

@@ -25,7 +25,18 @@ bool write_side_files(const Result& result, std::string& error) {
 }  // namespace
 
 int complain(int status, const std::string& message) {
-  std::fprintf(stderr, "ringfire: %s\n", message.c_str());
+  // Our own messages are one line already; CLI11's quote the user's words as given.
+  std::string line;
+  for (const char c : message) {
+    if (c == '\n') {
+      line += "\\n";
+    } else if (c == '\r') {
+      line += "\\r";
+    } else {
+      line += c;
+    }
+  }
+  std::fprintf(stderr, "ringfire: %s\n", line.c_str());
   return status;
 }
 

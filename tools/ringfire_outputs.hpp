@@ -15,7 +15,7 @@ inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;  // nothing reached, setup failed, no response
 inline constexpr int kExitUsage = 2;
 
-// Prints "ringfire: MESSAGE" on stderr and returns `status`.
+// Prints "ringfire: MESSAGE" on stderr, line breaks in it escaped, and returns `status`.
 int complain(int status, const std::string& message);
 
 // A run that failed: prints `reason` and still writes the --json file, saying where it stopped

@@ -39,13 +39,15 @@ struct RunConfig {
   Nanos timeout{std::chrono::seconds(2)};
   uint64_t requests = 0;  // stop after exactly this many responses; 0: no count limit
 
-  double rate = 0;  // requests/s in total; 0: closed loop. rule: finite, 0 to 1e9
+  // Requests/s in total; 0: closed loop. rule: finite, 0 to 1e9, and with a duration at least
+  // one request due in it.
+  double rate = 0;
   Arrival arrival = Arrival::kConstant;  // rule: poisson needs a rate
   uint64_t seed = 1;
   Nanos ramp{0};
   // rule: needs a ramp; with a duration, the ramp must fit in it (the run would end mid-ramp).
   bool include_ramp = false;
-  // rule (all three): ramp + warm-up + duration at most kMaxRunTime.
+  // rule (all durations): none negative; ramp + warm-up + duration at most kMaxRunTime.
 
   // Completion batching (see Worker::loop): wait for up to `wait_batch` completions, at most
   // `wait_max` long. wait_batch 1 wakes for every completion.

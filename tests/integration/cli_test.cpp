@@ -165,6 +165,7 @@ TEST(Cli, OptionUsageErrorsExitTwo) {
   expect_usage_error({"--body-file", "/no/such/body", "http://127.0.0.1:1/"},
                      "cannot read --body-file '/no/such/body': No such file or directory");
   expect_usage_error({"--bogus", "http://127.0.0.1:1/"}, "--bogus");
+  expect_usage_error({"http://127.0.0.1:1/", "extra\nword"}, "extra\\nword");  // still one line
   expect_usage_error({}, "a URL is required");
 }
 
