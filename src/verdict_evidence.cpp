@@ -50,8 +50,9 @@ void tally_workers(const Delta& d, std::vector<PerWorker>& per, size_t& missing_
 
 void tally_process(const ProcessDelta& p, VerdictEvidence& e) {
   e.process_cpu_max = std::max(e.process_cpu_max, p.cpu);
-  e.usable_cpus = p.cpus;
-  if (p.cpus > 0 && p.cpu >= kProcessBusy * p.cpus) ++e.process_hot_seconds;
+  // Workers pinned to fewer CPUs (--cpus) than the process may use can only fill those.
+  e.usable_cpus = e.plan_cpus > 0 ? std::min(p.cpus, static_cast<double>(e.plan_cpus)) : p.cpus;
+  if (e.usable_cpus > 0 && p.cpu >= kProcessBusy * e.usable_cpus) ++e.process_hot_seconds;
   e.involuntary_ctxt += p.involuntary_ctxt;
 }
 

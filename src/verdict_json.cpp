@@ -1,7 +1,32 @@
 // JSON of a Verdict (the report's "verdict" object).
 #include "ringfire/verdict.hpp"
 
+#include "verdict_internal.hpp"
+
 namespace ringfire {
+
+namespace {
+
+nlohmann::json server_json(const ServerEvidence& s) {
+  if (!s.found) return nullptr;
+  auto known = [](bool ok, auto value) { return ok ? nlohmann::json(value) : nullptr; };
+  return {{"pid", s.pid},
+          {"comm", s.comm},
+          {"processes", s.processes},
+          {"cpu", known(s.cpu >= 0, s.cpu)},
+          {"seconds", known(s.cpu >= 0, s.seconds)},
+          {"cpus", s.cpus},
+          {"cpu_bound", verdict_detail::server_cpu_bound(s)},
+          {"threads_ran", s.threads_ran},
+          {"shares_cpu", s.shares_cpu},
+          {"pinned_to_worker_cpus", s.pinned_to_workers},
+          {"shared_cpu", known(s.shares_cpu, s.shared_cpu)},
+          {"shared_worker", known(s.shares_cpu, s.shared_worker)},
+          {"shared_tid", known(s.shares_cpu, s.shared_tid)},
+          {"sharing_threads", s.sharing_threads}};
+}
+
+}  // namespace
 
 nlohmann::json to_json(const Verdict& v) {
   const VerdictEvidence& e = v.evidence;
@@ -10,6 +35,14 @@ nlohmann::json to_json(const Verdict& v) {
       {"seconds", e.seconds},
       {"workers", e.workers},
       {"requests_per_s", e.requests_per_s},
+      {"worker_cpus", e.worker_cpus},
+      {"plan_cpus", e.plan_cpus > 0 ? nlohmann::json(e.plan_cpus) : nullptr},
+      {"oversubscribed", e.oversubscribed},
+      {"read_errors", e.read_errors},
+      {"connect_errors", e.connect_errors},
+      {"server_local", e.server.local},
+      {"server_cpu", e.server.found && e.server.cpu >= 0 ? nlohmann::json(e.server.cpu) : nullptr},
+      {"server", server_json(e.server)},
       {"busiest_worker", index(e.busiest_worker)},
       {"busiest_mean", e.busiest_mean},
       {"busiest_max", e.busiest_max},
@@ -39,13 +72,15 @@ nlohmann::json to_json(const Verdict& v) {
       {"softirq_seconds", e.softirq_seconds},
       {"steal_max", e.steal_max},
       {"steal_seconds", e.steal_seconds},
-      {"retransmits", e.tcp_known ? nlohmann::json(e.retransmits) : nullptr},
-      {"segments_sent", e.tcp_known ? nlohmann::json(e.segments_sent) : nullptr},
-      {"listen_overflows", e.tcp_known ? nlohmann::json(e.listen_overflows) : nullptr},
-      {"listen_drops", e.tcp_known ? nlohmann::json(e.listen_drops) : nullptr},
-      {"attempt_fails", e.tcp_known ? nlohmann::json(e.attempt_fails) : nullptr},
-      {"estab_resets", e.tcp_known ? nlohmann::json(e.estab_resets) : nullptr},
-      {"tcp_timeouts", e.tcp_known ? nlohmann::json(e.tcp_timeouts) : nullptr},
+      // /proc/net/snmp and netstat: every process on the host, not only ringfire.
+      {"tcp_scope", "host"},
+      {"host_retransmits", e.tcp_known ? nlohmann::json(e.retransmits) : nullptr},
+      {"host_segments_sent", e.tcp_known ? nlohmann::json(e.segments_sent) : nullptr},
+      {"host_listen_overflows", e.tcp_known ? nlohmann::json(e.listen_overflows) : nullptr},
+      {"host_listen_drops", e.tcp_known ? nlohmann::json(e.listen_drops) : nullptr},
+      {"host_attempt_fails", e.tcp_known ? nlohmann::json(e.attempt_fails) : nullptr},
+      {"host_estab_resets", e.tcp_known ? nlohmann::json(e.estab_resets) : nullptr},
+      {"host_tcp_timeouts", e.tcp_known ? nlohmann::json(e.tcp_timeouts) : nullptr},
   };
   nlohmann::json thresholds = {{"worker_busy", kWorkerBusy},
                                {"worker_wait", kWorkerWait},

@@ -159,6 +159,7 @@ TEST(Json, StableFieldNames) {
   EXPECT_EQ(j["nic"]["if"], "eth0");
   EXPECT_EQ(j["nic"]["speed_mbps"], 1000);
   EXPECT_EQ(j["tcp"]["retrans"], 3);
+  EXPECT_EQ(j["tcp"]["scope"], "host");
 }
 
 }  // namespace
