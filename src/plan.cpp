@@ -1,6 +1,8 @@
 #include "ringfire/plan.hpp"
 
 #include <algorithm>
+#include <set>
+#include <string>
 
 namespace ringfire {
 
@@ -13,6 +15,7 @@ Plan make_plan(const RunConfig& config) {
   }
   Plan plan;
   plan.workers.resize(threads);
+  plan.usable_cpus = static_cast<uint32_t>(std::set<int>(cpus.begin(), cpus.end()).size());
   uint32_t first = 0;
   for (uint32_t i = 0; i < threads; ++i) {
     WorkerPlan& w = plan.workers[i];
@@ -31,6 +34,13 @@ Plan make_plan(const RunConfig& config) {
     }
   }
   return plan;
+}
+
+std::string oversubscription_warning(const Plan& plan) {
+  if (!plan.oversubscribed()) return {};
+  const std::string cpus = std::to_string(plan.usable_cpus);
+  return std::to_string(plan.workers.size()) + " workers on " + cpus + " usable CPU" +
+         (plan.usable_cpus == 1 ? "" : "s") + ": they will compete with each other; use -t " + cpus;
 }
 
 }  // namespace ringfire

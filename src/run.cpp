@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 
 #include <memory>
 #include <thread>
@@ -12,6 +13,7 @@
 #include "ringfire/clock.hpp"
 #include "ringfire/plan.hpp"
 #include "ringfire/request.hpp"
+#include "ringfire/sysmon_server.hpp"
 #include "ringfire/worker.hpp"
 
 namespace ringfire {
@@ -49,7 +51,7 @@ void merge_seconds(Result& result, const std::vector<std::unique_ptr<Worker>>& w
   }
 }
 
-// Open loop: was the schedule kept? Due = sent + never sent; late = sent > 1 ms after intended.
+// Open loop: was the schedule kept, and why not (schedule_verdict.hpp)?
 void judge_schedule(Result& result) {
   ScheduleStats& s = result.schedule;
   if (result.config.closed_loop()) return;
@@ -58,20 +60,22 @@ void judge_schedule(Result& result) {
   s.achieved_rate = result.measured_seconds > 0
                         ? static_cast<double>(result.measured.sent) / result.measured_seconds
                         : 0;
-  const double sent = static_cast<double>(result.measured.sent);
-  const bool short_of_due = sent < kScheduleKeptFraction * static_cast<double>(s.due);
-  const bool too_late = s.send_lag.value_at_percentile(99) > kScheduleLagLimitNs;
-  s.kept = !short_of_due && !too_late;
-  if (s.kept) return;
-  if (s.busy_rounds != 0) {
-    s.reason = "all connections were busy when requests came due (up to " +
-               std::to_string(s.max_backlog) +
-               " waiting): the server is slower than the rate, or it needs more connections";
-  } else {
-    s.reason =
-        "the client sent late with connections free: workers saturated or the timer is "
-        "imprecise (see the client CPU verdict)";
-  }
+  const ScheduleVerdict v = ringfire::judge_schedule(schedule_facts(result));
+  s.kept = v.kept;
+  s.reason = v.reason;
+}
+
+// What the client verdict needs besides the machine samples.
+RunFacts run_facts(const Result& result, const Plan& plan, ServerUsage server) {
+  RunFacts facts;
+  facts.workers = static_cast<int>(result.workers);
+  facts.requests_per_s = result.requests_per_second();
+  facts.worker_cpus = result.worker_cpus;
+  facts.usable_cpus = static_cast<int>(plan.usable_cpus);
+  facts.read_errors = result.measured.error(ErrorClass::kRead);
+  facts.connect_errors = result.measured.error(ErrorClass::kConnect);
+  facts.server = std::move(server);
+  return facts;
 }
 
 void sleep_until(uint64_t t) {
@@ -85,7 +89,8 @@ void sleep_until(uint64_t t) {
 // threads exit. The deltas line up with the per-second series of the workers.
 void watch(const RunConfig& config, const RunMarks& marks,
            const std::vector<std::unique_ptr<Worker>>& workers,
-           const std::atomic<uint32_t>& finished, Result& result) {
+           const std::atomic<uint32_t>& finished, ServerProbe& server, ServerUsage& server_usage,
+           Result& result) {
   const auto all_done = [&] { return finished.load(std::memory_order_acquire) == workers.size(); };
   std::vector<pid_t> tids;
   for (const auto& w : workers) {
@@ -99,6 +104,7 @@ void watch(const RunConfig& config, const RunMarks& marks,
   }
   if (all_done()) return;
   Sample previous = sampler.take();
+  server.start();
   Sample current;
   uint64_t next = marks.measure_start_ns + 1'000'000'000;
   while (true) {
@@ -109,6 +115,7 @@ void watch(const RunConfig& config, const RunMarks& marks,
     if (all_done()) break;
     next += 1'000'000'000;
   }
+  server_usage = server.finish();
 }
 
 }  // namespace
@@ -117,7 +124,14 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   Result result;
   result.config = config;
   const Plan plan = make_plan(config);
+  if (const std::string warning = oversubscription_warning(plan); !warning.empty()) {
+    std::fprintf(stderr, "ringfire: warning: %s\n", warning.c_str());
+  }
   const RequestBytes requests(config);
+  // A scan of every process's fds (~20 ms, longer on a starved CPU): before the clock marks, so
+  // it delays the run instead of shortening it.
+  ServerProbe server(config.endpoint.addr);
+  ServerUsage server_usage;
 
   RunMarks marks;
   marks.start_ns = now_ns();
@@ -148,7 +162,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  watch(config, marks, workers, finished, result);
+  watch(config, marks, workers, finished, server, server_usage, result);
   release.store(true, std::memory_order_release);
   for (std::thread& t : threads) t.join();
 
@@ -179,9 +193,8 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
   result.interrupted = stop.load();
   merge_seconds(result, workers);
-  judge_schedule(result);
-  result.verdict =
-      judge(result.client, static_cast<int>(result.workers), result.requests_per_second());
+  result.verdict = judge(result.client, run_facts(result, plan, std::move(server_usage)));
+  judge_schedule(result);  // after the verdict: it names the client's and the server's part
   result.outcome = judge_outcome(result, marks.measure_start_ns);
   return result;
 }

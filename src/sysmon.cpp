@@ -122,16 +122,13 @@ void Sampler::take(Sample& out) {
   if (read_small_file("/proc/net/netstat", buf_)) parse_netstat(buf_, out.tcp);
 }
 
-Delta Sampler::diff(const Sample& a, const Sample& b) {
-  Delta d;
-  d.seconds = static_cast<double>(b.mono_ns - a.mono_ns) / 1e9;
-  d.wall = b.wall;
-  const double secs = d.seconds;
+namespace {
+
+void diff_workers(const Sample& a, const Sample& b, double secs, Delta& d) {
   const double hz = b.ticks_per_second > 0 ? b.ticks_per_second : 100;
   auto ticks_fraction = [&](uint64_t ticks) {
     return ratio(static_cast<double>(ticks) / hz, secs);
   };
-
   d.workers.resize(b.workers.size());
   for (size_t i = 0; i < b.workers.size(); ++i) {
     const WorkerSample& wb = b.workers[i];
@@ -160,7 +157,9 @@ Delta Sampler::diff(const Sample& a, const Sample& b) {
       w.wait = ratio(static_cast<double>(grew(wa->sched.wait_ns, wb.sched.wait_ns)) / 1e9, secs);
     }
   }
+}
 
+void diff_process(const Sample& a, const Sample& b, double secs, Delta& d) {
   ProcessDelta& p = d.process;
   p.cpus = b.cpus;
   p.ok = a.process.ok && b.process.ok;
@@ -172,17 +171,9 @@ Delta Sampler::diff(const Sample& a, const Sample& b) {
     p.voluntary_ctxt = grew(a.process.voluntary_ctxt, b.process.voluntary_ctxt);
     p.involuntary_ctxt = grew(a.process.involuntary_ctxt, b.process.involuntary_ctxt);
   }
+}
 
-  d.cpu_ok = a.cpu.ok && b.cpu.ok;
-  if (d.cpu_ok) {
-    d.cpu = cpu_fractions(a.cpu.all, b.cpu.all);
-    for (const CpuTimes& cb : b.cpu.cores) {
-      auto it = std::find_if(a.cpu.cores.begin(), a.cpu.cores.end(),
-                             [&](const CpuTimes& ca) { return ca.cpu == cb.cpu; });
-      if (it != a.cpu.cores.end()) d.cores.push_back(cpu_fractions(*it, cb));
-    }
-  }
-
+void diff_nic(const Sample& a, const Sample& b, double secs, Delta& d) {
   NicDelta& n = d.nic;
   n.iface = b.iface;
   n.line_rate_mbps = b.line_rate_mbps;
@@ -203,7 +194,9 @@ Delta Sampler::diff(const Sample& a, const Sample& b) {
       n.utilization = bits / (static_cast<double>(n.line_rate_mbps) * 1e6);
     }
   }
+}
 
+void diff_tcp(const Sample& a, const Sample& b, Delta& d) {
   TcpDelta& t = d.tcp;
   t.ok = a.tcp.snmp_ok && b.tcp.snmp_ok;
   if (t.ok) {
@@ -222,6 +215,28 @@ Delta Sampler::diff(const Sample& a, const Sample& b) {
     t.listen_drops = grew(a.tcp.listen_drops, b.tcp.listen_drops);
     t.tcp_timeouts = grew(a.tcp.tcp_timeouts, b.tcp.tcp_timeouts);
   }
+}
+
+}  // namespace
+
+Delta Sampler::diff(const Sample& a, const Sample& b) {
+  Delta d;
+  d.seconds = static_cast<double>(b.mono_ns - a.mono_ns) / 1e9;
+  d.wall = b.wall;
+  diff_workers(a, b, d.seconds, d);
+  diff_process(a, b, d.seconds, d);
+  d.cpu_ok = a.cpu.ok && b.cpu.ok;
+  if (d.cpu_ok) {
+    d.cpu = cpu_fractions(a.cpu.all, b.cpu.all);
+    for (const CpuTimes& cb : b.cpu.cores) {
+      auto it = std::find_if(a.cpu.cores.begin(), a.cpu.cores.end(),
+                             [&](const CpuTimes& ca) { return ca.cpu == cb.cpu; });
+      if (it != a.cpu.cores.end()) d.cores.push_back(cpu_fractions(*it, cb));
+    }
+  }
+
+  diff_nic(a, b, d.seconds, d);
+  diff_tcp(a, b, d);
   return d;
 }
 

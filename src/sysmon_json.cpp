@@ -91,7 +91,8 @@ nlohmann::json to_json(const Delta& d) {
   const TcpDelta& t = d.tcp;
   if (t.ok) {
     auto ext = [&](uint64_t v) { return t.netstat_ok ? nlohmann::json(v) : nullptr; };
-    j["tcp"] = {{"retrans", t.retrans_segs},
+    j["tcp"] = {{"scope", "host"},  // every process's traffic, not only ringfire's
+                {"retrans", t.retrans_segs},
                 {"out_segs", t.out_segs},
                 {"in_segs", t.in_segs},
                 {"active_opens", t.active_opens},

@@ -10,6 +10,7 @@
 #include "ringfire/config.hpp"
 #include "ringfire/histogram.hpp"
 #include "ringfire/ring.hpp"
+#include "ringfire/schedule_verdict.hpp"
 #include "ringfire/stats.hpp"
 #include "ringfire/sysmon.hpp"
 #include "ringfire/verdict.hpp"
@@ -22,12 +23,6 @@ struct SecondSummary {
   double wall = 0;  // wall-clock time at the start of this second (unix seconds)
 };
 
-// The schedule was kept when at least this fraction of the due requests went out and the p99 of
-// the send lag stayed under kScheduleLagLimitNs (a looser bound than "late": one shared core's
-// scheduling hiccup should be reported, not turn the run into a warning).
-inline constexpr double kScheduleKeptFraction = 0.99;
-inline constexpr uint64_t kScheduleLagLimitNs = 10'000'000;
-
 // Open loop only: how the schedule fared.
 struct ScheduleStats {
   double requested_rate = 0;
@@ -39,7 +34,7 @@ struct ScheduleStats {
   uint64_t max_backlog = 0;  // most requests waiting for a connection at once (per worker)
   Histogram send_lag;        // actual − intended send time
   bool kept = true;
-  std::string reason;  // why not, when known
+  std::string reason;  // why not, from the evidence (schedule_verdict.hpp)
 };
 
 // How the run ended for the exit status: a run that reached nothing, or whose server stopped

@@ -26,9 +26,9 @@
 //           util} the interface that routes to the target. Bps = bytes/s; drop/err are counts in
 //           the interval; speed_mbps is the line rate (null when unknown, e.g. lo, most VMs);
 //           util = max(rx, tx) bits/s / line rate (null when the line rate is unknown).
-//   tcp     {retrans, out_segs, in_segs, active_opens, attempt_fails, estab_resets, out_rsts,
-//           in_errs, listen_overflows, listen_drops, timeouts} counts in the interval. These are
-//           host-wide: a server on the same host contributes its own.
+//   tcp     {scope, retrans, out_segs, in_segs, active_opens, attempt_fails, estab_resets,
+//           out_rsts, in_errs, listen_overflows, listen_drops, timeouts} counts in the interval.
+//           scope is "host": these count every process's TCP traffic, a local server's included.
 #pragma once
 
 #include <sys/socket.h>

@@ -23,6 +23,7 @@ class TargetServer {
   ~TargetServer();
   bool ok() const { return port_ != 0; }
   uint16_t port() const { return port_; }
+  pid_t pid() const { return process_ ? process_->pid() : -1; }
   std::string url(const std::string& host = "127.0.0.1") const;
   // Stops it (SIGTERM) and returns its own count of responses sent, or -1.
   int64_t stop_and_count();

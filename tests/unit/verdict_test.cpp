@@ -6,53 +6,14 @@
 
 #include <gtest/gtest.h>
 
+#include "verdict_series.hpp"
+
 namespace ringfire {
 namespace {
 
-// A quiet second: two workers at 40%, 10% of 2 CPUs used, loopback at 1.9 Gbit/s, no trouble.
-Delta quiet_second() {
-  Delta d;
-  d.seconds = 1.0;
-  d.wall = 1700000000.0;
-  for (int i = 0; i < 2; ++i) {
-    WorkerDelta w;
-    w.tid = 100 + i;
-    w.ok = true;
-    w.user = 0.3;
-    w.system = 0.1;
-    w.busy = 0.4;
-    w.wait_ok = true;
-    w.wait = 0.01;
-    d.workers.push_back(w);
-  }
-  d.process.ok = true;
-  d.process.cpu = 0.8;
-  d.process.cpus = 2;
-  d.cpu_ok = true;
-  d.cpu.idle = 0.6;
-  d.cpu.user = 0.4;
-  for (int c = 0; c < 2; ++c) {
-    CpuFractions f = d.cpu;
-    f.cpu = c;
-    d.cores.push_back(f);
-  }
-  d.nic.ok = true;
-  d.nic.iface = "lo";
-  d.nic.rx_bytes_per_s = d.nic.tx_bytes_per_s = 1.9e9 / 8;
-  d.tcp.ok = d.tcp.netstat_ok = true;
-  d.tcp.out_segs = 100000;
-  return d;
-}
-
-std::vector<Delta> quiet_series(size_t n) {
-  return std::vector<Delta>(n, quiet_second());
-}
-
-bool has_flag(const Verdict& v, const std::string& part) {
-  for (const auto& f : v.flags)
-    if (f.find(part) != std::string::npos) return true;
-  return false;
-}
+using verdict_testing::has_flag;
+using verdict_testing::quiet_second;
+using verdict_testing::quiet_series;
 
 TEST(Verdict, NoSeriesNoVerdict) {
   Verdict v = judge({}, 2, 0);
@@ -69,7 +30,7 @@ TEST(Verdict, QuietRunSummaryLine) {
   EXPECT_TRUE(v.flags.empty());
   EXPECT_EQ(v.summary,
             "client: 2 workers, busiest 42% CPU (max 1 s: 55%), CPU wait up to 1%, lo 1.9 Gbit/s, "
-            "0 retransmits → not client-bound");
+            "0 retransmits host-wide → not client-bound");
   EXPECT_EQ(v.evidence.busiest_worker, 1);
   EXPECT_NEAR(v.evidence.cpu_us_per_request, 0.8 / 50000 * 1e6, 1e-9);
 }
@@ -237,11 +198,15 @@ TEST(Verdict, StealIsFlagged) {
   EXPECT_TRUE(has_flag(judge(series, 2, 1000), "CPU steal up to 10%"));
 }
 
-TEST(Verdict, ListenOverflowsAreFlagged) {
+TEST(Verdict, ListenOverflowsAreFlaggedAsHostWide) {
   auto series = quiet_series(3);
   series[1].tcp.listen_overflows = 1;
   series[1].tcp.listen_drops = 1;
-  EXPECT_TRUE(has_flag(judge(series, 2, 1000), "listen queue overflows 1, drops 1"));
+  EXPECT_TRUE(has_flag(judge(series, 2, 1000), "host-wide: 1 listen-queue overflows, 1 drops"));
+  RunFacts facts;
+  facts.workers = 2;
+  facts.server.local = true;
+  EXPECT_TRUE(has_flag(judge(series, facts), "on this host (the target's, it is local)"));
 }
 
 TEST(Verdict, RetransmitsAboveShareAreFlagged) {
@@ -251,20 +216,39 @@ TEST(Verdict, RetransmitsAboveShareAreFlagged) {
   EXPECT_TRUE(judge(series, 2, 1000).flags.empty());
   series[0].tcp.retrans_segs = 2;
   Verdict v = judge(series, 2, 1000);
-  EXPECT_TRUE(has_flag(v, "2 TCP retransmits = 0.20% of 1000 segments sent"));
+  EXPECT_TRUE(has_flag(v, "host-wide: 2 TCP retransmits = 0.20% of 1000 segments sent"));
   EXPECT_NE(v.summary.find("2 retransmits"), std::string::npos);
 }
 
-TEST(Verdict, FailuresResetsAndDropsAreFlagged) {
+TEST(Verdict, HostWideResetsAndFailuresThatAreNotOursAreNotFlagged) {
+  // Another process's resets and refused connections show in /proc/net/snmp too.
+  auto series = quiet_series(2);
+  series[0].tcp.attempt_fails = 3;
+  series[1].tcp.estab_resets = 4;
+  Verdict v = judge(series, 2, 1000);
+  EXPECT_TRUE(v.flags.empty()) << v.flags.front();
+  EXPECT_EQ(v.evidence.estab_resets, 4u);  // still in the evidence
+  EXPECT_EQ(to_json(v)["evidence"]["host_estab_resets"], 4);
+}
+
+TEST(Verdict, HostWideResetsAreFlaggedWhenRingfireSawResets) {
   auto series = quiet_series(2);
   series[0].tcp.attempt_fails = 3;
   series[1].tcp.estab_resets = 4;
   series[1].nic.rx_drop = 5;
-  Verdict v = judge(series, 2, 1000);
-  EXPECT_TRUE(has_flag(v, "3 failed TCP connection attempts"));
-  EXPECT_TRUE(has_flag(v, "4 established TCP connections reset"));
+  RunFacts facts;
+  facts.workers = 2;
+  facts.read_errors = 2;
+  facts.connect_errors = 1;
+  Verdict v = judge(series, facts);
+  EXPECT_TRUE(has_flag(v, "host-wide: 3 failed TCP connection attempts; 1 of ringfire's own"));
+  EXPECT_TRUE(has_flag(v, "host-wide: 4 established TCP connections reset; ringfire saw 2"));
   EXPECT_TRUE(has_flag(v, "lo dropped 5 and errored 0 packets"));
   EXPECT_FALSE(v.client_bound);
+  facts.connect_errors = 0;  // resets of ours, but no failed attempts of ours
+  Verdict resets_only = judge(series, facts);
+  EXPECT_FALSE(has_flag(resets_only, "failed TCP connection attempts"));
+  EXPECT_TRUE(has_flag(resets_only, "connections reset"));
 }
 
 TEST(Verdict, VanishedWorkerIsFlagged) {
@@ -283,6 +267,16 @@ TEST(Verdict, JsonShape) {
   EXPECT_EQ(j["evidence"]["seconds"], 2);
   EXPECT_EQ(j["evidence"]["workers"], 2);
   EXPECT_EQ(j["evidence"]["iface"], "lo");
+  EXPECT_EQ(j["evidence"]["tcp_scope"], "host");
+  for (const char* key :
+       {"host_retransmits", "host_segments_sent", "host_listen_overflows", "host_listen_drops",
+        "host_attempt_fails", "host_estab_resets", "host_tcp_timeouts"}) {
+    EXPECT_TRUE(j["evidence"].contains(key)) << key;
+  }
+  EXPECT_FALSE(j["evidence"].contains("retransmits"));
+  EXPECT_TRUE(j["evidence"]["server"].is_null());
+  EXPECT_TRUE(j["evidence"]["server_cpu"].is_null());
+  EXPECT_EQ(j["evidence"]["oversubscribed"], false);
   EXPECT_DOUBLE_EQ(j["thresholds"]["worker_busy"].get<double>(), kWorkerBusy);
   EXPECT_DOUBLE_EQ(j["thresholds"]["worker_wait"].get<double>(), kWorkerWait);
 }
