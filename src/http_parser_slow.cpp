@@ -46,6 +46,62 @@ uint8_t keyword_starting_with(uint8_t header, unsigned char c) {
 
 }  // namespace
 
+// One byte of the status line (or of an empty line before it). False: not a status line.
+bool ResponseParser::status_byte(unsigned char c) {
+  if (pos_ == 0 && (c == '\r' || c == '\n')) {
+    // An empty line where a status line is due: skipped (RFC 9112 §2.2), on the budget.
+    if (c == '\r') state_ = kEmptyLineLF;
+    return true;
+  }
+  bool ok;
+  if (pos_ < 7) {
+    ok = c == static_cast<unsigned char>("HTTP/1."[pos_]);
+  } else if (pos_ == 7) {
+    ok = c == '0' || c == '1';
+    info_.http_minor = static_cast<uint8_t>(c - '0');
+  } else if (pos_ == 8) {
+    ok = c == ' ';
+  } else if (pos_ < 12) {
+    ok = c >= (pos_ == 9 ? '1' : '0') && c <= '9';
+    info_.status = static_cast<uint16_t>(info_.status * 10 + (c - '0'));
+  } else {
+    ok = c == ' ' || c == '\r' || c == '\n';
+    state_ = c == ' ' ? kReason : c == '\r' ? kStatusLF : kFirstLine;
+  }
+  if (!ok) return false;
+  ++pos_;
+  return true;
+}
+
+// One byte of a header name: narrows the names it can still be, and at ':' starts its value.
+// False: a byte no header name may hold.
+bool ResponseParser::name_byte(unsigned char c) {
+  if (c == ':') {
+    uint8_t matched = 0;
+    for (const Name& n : kNames) {
+      if ((header_ & n.bit) != 0 && pos_ == n.size) matched = n.bit;
+    }
+    if (matched != 0) {
+      value_begin(matched);
+      state_ = kValue;
+    } else {
+      state_ = kSkipValue;
+    }
+    return true;
+  }
+  if (c <= ' ') return false;
+  if (header_ != 0) {
+    for (const Name& n : kNames) {
+      if ((header_ & n.bit) != 0 &&
+          (pos_ >= n.size || fold(c) != static_cast<unsigned char>(n.lower[pos_]))) {
+        header_ = static_cast<uint8_t>(header_ & ~n.bit);
+      }
+    }
+    ++pos_;
+  }
+  return true;
+}
+
 // Goes on until the start of the next line (where the fast path may take over again), the end of
 // the head, an error, or lim. Consumes at least one byte, unless all it does is end a value at the
 // first byte of the next line (kValueFold), which that line's own parse then consumes.
@@ -53,32 +109,10 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
   do {
     const auto c = static_cast<unsigned char>(*p);
     switch (state_) {
-      case kStatus: {
+      case kStatus:
         ++p;
-        if (pos_ == 0 && (c == '\r' || c == '\n')) {
-          // An empty line where a status line is due: skipped (RFC 9112 §2.2), on the budget.
-          if (c == '\r') state_ = kEmptyLineLF;
-          break;
-        }
-        bool ok;
-        if (pos_ < 7) {
-          ok = c == static_cast<unsigned char>("HTTP/1."[pos_]);
-        } else if (pos_ == 7) {
-          ok = c == '0' || c == '1';
-          info_.http_minor = static_cast<uint8_t>(c - '0');
-        } else if (pos_ == 8) {
-          ok = c == ' ';
-        } else if (pos_ < 12) {
-          ok = c >= (pos_ == 9 ? '1' : '0') && c <= '9';
-          info_.status = static_cast<uint16_t>(info_.status * 10 + (c - '0'));
-        } else {
-          ok = c == ' ' || c == '\r' || c == '\n';
-          state_ = c == ' ' ? kReason : c == '\r' ? kStatusLF : kFirstLine;
-        }
-        if (!ok) return fail_at(ParseError::kBadStatusLine, p);
-        ++pos_;
+        if (!status_byte(c)) return fail_at(ParseError::kBadStatusLine, p);
         break;
-      }
       case kEmptyLineLF:
         ++p;
         if (c != '\n') return fail_at(ParseError::kBadStatusLine, p);
@@ -126,28 +160,7 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
         break;
       case kName:
         ++p;
-        if (c == ':') {
-          uint8_t matched = 0;
-          for (const Name& n : kNames) {
-            if ((header_ & n.bit) != 0 && pos_ == n.size) matched = n.bit;
-          }
-          if (matched != 0) {
-            value_begin(matched);
-            state_ = kValue;
-          } else {
-            state_ = kSkipValue;
-          }
-        } else if (c <= ' ') {
-          return fail_at(ParseError::kBadHeader, p);
-        } else if (header_ != 0) {
-          for (const Name& n : kNames) {
-            if ((header_ & n.bit) != 0 &&
-                (pos_ >= n.size || fold(c) != static_cast<unsigned char>(n.lower[pos_]))) {
-              header_ = static_cast<uint8_t>(header_ & ~n.bit);
-            }
-          }
-          ++pos_;
-        }
+        if (!name_byte(c)) return fail_at(ParseError::kBadHeader, p);
         break;
       case kValue:
         ++p;

@@ -72,6 +72,40 @@ void print_error_details(const Counters& m, std::ostream& out) {
   }
 }
 
+// Requests, transfer, status and error classes, the accounting identity, connections.
+void print_counters(const Result& r, std::ostream& out) {
+  const Counters& m = r.measured;
+  out << '\n';
+  out << fmt("  Requests    %" PRIu64 " completed in %.2fs: %.1f req/s\n", m.completed,
+             r.measured_seconds, r.requests_per_second());
+  out << fmt("  Transfer    %s received (%s/s), %s sent\n",
+             format_bytes(static_cast<double>(m.bytes_received)).c_str(),
+             format_bytes(r.bytes_per_second()).c_str(),
+             format_bytes(static_cast<double>(m.bytes_sent)).c_str());
+  out << fmt("  Status      1xx %" PRIu64 "  2xx %" PRIu64 "  3xx %" PRIu64 "  4xx %" PRIu64
+             "  5xx %" PRIu64 "  other %" PRIu64 "\n",
+             m.status[1], m.status[2], m.status[3], m.status[4], m.status[5], m.status[0]);
+  out << "  Errors     ";
+  for (size_t i = 0; i < kErrorClasses; ++i) {
+    out << ' ' << to_string(static_cast<ErrorClass>(i)) << ' ' << m.errors[i];
+  }
+  out << '\n';
+  print_error_details(m, out);
+  out << fmt("  Accounting  sent %" PRIu64 " = completed %" PRIu64 " + failed %" PRIu64
+             " + in flight %" PRIu64 "%s\n",
+             m.sent, m.completed, m.failed(), m.in_flight, m.balanced() ? "" : "  (UNBALANCED)");
+  out << fmt("  Connections %" PRIu64 " opened, %" PRIu64 " closed by the server after a response",
+             m.connects + r.warmup.connects, m.peer_closes + r.warmup.peer_closes);
+  if (r.warmup.sent != 0 || r.warmup.connects != 0) {
+    out << fmt(" (%" PRIu64 " open when measuring began)", r.connections_at_measure_start);
+  }
+  out << '\n';
+  if (r.pipelining_stopped) {
+    out << "  NOTE        the server announced Connection: close, so pipelining stopped: one "
+           "request per connection from then on\n";
+  }
+}
+
 }  // namespace
 
 void print_text(const Result& r, std::ostream& out) {
@@ -107,36 +141,7 @@ void print_text(const Result& r, std::ostream& out) {
       out << fmt("  %9.3f%%  %s\n", p, format_duration(r.latency.value_at_percentile(p)).c_str());
     }
   }
-  const Counters& m = r.measured;
-  out << '\n';
-  out << fmt("  Requests    %" PRIu64 " completed in %.2fs: %.1f req/s\n", m.completed,
-             r.measured_seconds, r.requests_per_second());
-  out << fmt("  Transfer    %s received (%s/s), %s sent\n",
-             format_bytes(static_cast<double>(m.bytes_received)).c_str(),
-             format_bytes(r.bytes_per_second()).c_str(),
-             format_bytes(static_cast<double>(m.bytes_sent)).c_str());
-  out << fmt("  Status      1xx %" PRIu64 "  2xx %" PRIu64 "  3xx %" PRIu64 "  4xx %" PRIu64
-             "  5xx %" PRIu64 "  other %" PRIu64 "\n",
-             m.status[1], m.status[2], m.status[3], m.status[4], m.status[5], m.status[0]);
-  out << "  Errors     ";
-  for (size_t i = 0; i < kErrorClasses; ++i) {
-    out << ' ' << to_string(static_cast<ErrorClass>(i)) << ' ' << m.errors[i];
-  }
-  out << '\n';
-  print_error_details(m, out);
-  out << fmt("  Accounting  sent %" PRIu64 " = completed %" PRIu64 " + failed %" PRIu64
-             " + in flight %" PRIu64 "%s\n",
-             m.sent, m.completed, m.failed(), m.in_flight, m.balanced() ? "" : "  (UNBALANCED)");
-  out << fmt("  Connections %" PRIu64 " opened, %" PRIu64 " closed by the server after a response",
-             m.connects + r.warmup.connects, m.peer_closes + r.warmup.peer_closes);
-  if (r.warmup.sent != 0 || r.warmup.connects != 0) {
-    out << fmt(" (%" PRIu64 " open when measuring began)", r.connections_at_measure_start);
-  }
-  out << '\n';
-  if (r.pipelining_stopped) {
-    out << "  NOTE        the server announced Connection: close, so pipelining stopped: one "
-           "request per connection from then on\n";
-  }
+  print_counters(r, out);
   if (!c.closed_loop()) {
     const ScheduleStats& s = r.schedule;
     out << fmt("  Schedule    %.1f req/s requested, %.1f sent (%" PRIu64 " of %" PRIu64

@@ -30,6 +30,43 @@ std::string cpu_list(const std::vector<int>& cpus) {
   return s;
 }
 
+// The self-check's own lines: the server's count beside ringfire's, each side's CPU, the ceiling.
+void print_summary(const Result& result, const target::ServerTotals& totals, double cpu_used,
+                   size_t client_cores, size_t server_cores) {
+  // Client CPU from the sampler's per-worker figures; the server's is the rest of the process.
+  double client_cpu = 0;
+  for (const Delta& d : result.client) {
+    for (const WorkerDelta& w : d.workers) client_cpu += w.busy * d.seconds;
+  }
+  const double seconds = result.measured_seconds > 0 ? result.measured_seconds : 1;
+  const double server_cpu = std::max(0.0, cpu_used - client_cpu);
+  const double rps = result.requests_per_second();
+  const double per_core = rps / static_cast<double>(client_cores);
+  std::printf("\nSelf-check\n");
+  std::printf("  server counted %llu responses (ringfire: %llu completed + %llu in flight)\n",
+              static_cast<unsigned long long>(totals.responses),
+              static_cast<unsigned long long>(result.measured.completed + result.warmup.completed),
+              static_cast<unsigned long long>(result.measured.in_flight));
+  std::printf(
+      "  client: %.0f req/s with %zu worker core(s) = %.0f req/s per core, %.0f%% CPU "
+      "busy (%.2f us CPU per request)\n",
+      rps, client_cores, per_core, 100 * client_cpu / seconds / static_cast<double>(client_cores),
+      rps > 0 ? client_cpu / (rps * seconds) * 1e6 : 0.0);
+  std::printf("  server: %.0f%% of its %zu core(s)\n",
+              100 * server_cpu / seconds / static_cast<double>(server_cores), server_cores);
+  if (result.verdict.client_bound) {
+    std::printf(
+        "  ceiling: ringfire's limit on this machine is about %.0f req/s per worker core "
+        "(the client was the bottleneck)\n",
+        per_core);
+  } else {
+    std::printf(
+        "  ceiling: above %.0f req/s per worker core (the bundled server was the "
+        "bottleneck, not ringfire)\n",
+        per_core);
+  }
+}
+
 }  // namespace
 
 int self_check(RunConfig config, bool connections_given, std::atomic<bool>& stop) {
@@ -84,40 +121,7 @@ int self_check(RunConfig config, bool connections_given, std::atomic<bool>& stop
   }
   print_text(result, std::cout);
 
-  // Client CPU from the sampler's per-worker figures; the server's is the rest of the process.
-  double client_cpu = 0;
-  for (const Delta& d : result.client) {
-    for (const WorkerDelta& w : d.workers) client_cpu += w.busy * d.seconds;
-  }
-  const double seconds = result.measured_seconds > 0 ? result.measured_seconds : 1;
-  const double server_cpu = std::max(0.0, cpu_used - client_cpu);
-  const double rps = result.requests_per_second();
-  const double per_core = rps / static_cast<double>(client_cpus.size());
-  std::printf("\nSelf-check\n");
-  std::printf("  server counted %llu responses (ringfire: %llu completed + %llu in flight)\n",
-              static_cast<unsigned long long>(totals.responses),
-              static_cast<unsigned long long>(result.measured.completed + result.warmup.completed),
-              static_cast<unsigned long long>(result.measured.in_flight));
-  std::printf(
-      "  client: %.0f req/s with %zu worker core(s) = %.0f req/s per core, %.0f%% CPU "
-      "busy (%.2f us CPU per request)\n",
-      rps, client_cpus.size(), per_core,
-      100 * client_cpu / seconds / static_cast<double>(client_cpus.size()),
-      rps > 0 ? client_cpu / (rps * seconds) * 1e6 : 0.0);
-  std::printf("  server: %.0f%% of its %zu core(s)\n",
-              100 * server_cpu / seconds / static_cast<double>(server_cpus.size()),
-              server_cpus.size());
-  if (result.verdict.client_bound) {
-    std::printf(
-        "  ceiling: ringfire's limit on this machine is about %.0f req/s per worker core "
-        "(the client was the bottleneck)\n",
-        per_core);
-  } else {
-    std::printf(
-        "  ceiling: above %.0f req/s per worker core (the bundled server was the "
-        "bottleneck, not ringfire)\n",
-        per_core);
-  }
+  print_summary(result, totals, cpu_used, client_cpus.size(), server_cpus.size());
   return 0;
 }
 

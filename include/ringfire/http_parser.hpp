@@ -115,6 +115,8 @@ class ResponseParser {
   const char* parse_lines(const char* p, const char* end, const char* floor);
   // http_parser_slow.cpp: the byte-at-a-time state machine, for everything else.
   const char* lines_slow(const char* p, const char* lim);
+  bool status_byte(unsigned char c);
+  bool name_byte(unsigned char c);
   void value_begin(uint8_t header);
   bool value_byte(unsigned char c);
   bool value_end();
