@@ -28,8 +28,11 @@ TEST(OpenLoop, KeepsTheRateAndMeasuresAKnownDelay) {
   const json& s = run.result.at("schedule");
   EXPECT_NEAR(s.at("achieved_rate").get<double>(), 2000, 20) << s.dump();
   const double p50 = ms(run.result.at("latency_ns"), "50");
+  // The server's 1 ms is the floor. The ceiling only has to catch latency counted from the wrong
+  // time (a schedule slot is 25 ms per connection here); under ASan on a loaded 2-core machine the
+  // client's own overhead reached 0.32 ms, so the bound is not a speed target.
   EXPECT_GE(p50, 1.0);
-  EXPECT_LE(p50, 1.3);
+  EXPECT_LE(p50, 2.0);
   EXPECT_TRUE(s.at("kept").get<bool>()) << s.dump();
   EXPECT_EQ(run.exit.out.find("schedule not kept"), std::string::npos) << run.exit.out;
 }
