@@ -43,17 +43,18 @@ enum ExtState : uint8_t {
   kExtError,               // kBadChunkExtension
 };
 
+// What a byte is to that grammar.
 enum ExtClass : uint8_t {
-  kTchar,
-  kSemi,
-  kEquals,
-  kSpace,
-  kQuote,
-  kBackslash,
+  kTchar,      // token character (RFC 9110 §5.6.2)
+  kSemi,       // ';'
+  kEquals,     // '='
+  kSpace,      // SP or HT (BWS)
+  kQuote,      // '"'
+  kBackslash,  // '\\'
   kCR,
   kLF,
-  kText,
-  kControl,
+  kText,     // any other byte a quoted-string may hold: other visible ASCII, obs-text (0x80-0xff)
+  kControl,  // other control bytes and DEL
   kExtClasses
 };
 
