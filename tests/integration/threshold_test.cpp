@@ -75,8 +75,9 @@ TEST(Threshold, AMalformedExpressionIsAUsageErrorOfOneLine) {
   EXPECT_TRUE(run.exit.out.empty()) << run.exit.out;
 }
 
-TEST(Threshold, AnErrorRateGateFailsAgainstResets) {
-  TargetServer server({"--fault", "reset-mid-body"});
+// Half the requests fail: the first response on each connection completes, the next meets a FIN.
+TEST(Threshold, AnErrorRateGateFailsWhenRequestsFail) {
+  TargetServer server({"--fault", "shut-write-after-response"});
   ASSERT_TRUE(server.ok());
   const RingfireRun run =
       run_ringfire({"-c", "4", "-d", "1s", "--threshold", "errors<1%", server.url()});
@@ -90,6 +91,19 @@ TEST(Threshold, AnErrorRateGateFailsAgainstResets) {
   EXPECT_EQ(t["unit"], "%");
   EXPECT_DOUBLE_EQ(t["value"].get<double>(),
                    totals["failed"].get<double>() * 100 / totals["sent"].get<double>());
+}
+
+// Every response is cut by a reset, so nothing completes: that runtime failure (exit 1) beats
+// the failed gate (3).
+TEST(Threshold, ARuntimeFailureBeatsAFailedGate) {
+  TargetServer server({"--fault", "reset-mid-body"});
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run =
+      run_ringfire({"-c", "4", "-d", "1s", "--threshold", "errors<1%", server.url()});
+  ASSERT_TRUE(run.exit.exited) << run.exit.err;
+  EXPECT_EQ(run.exit.exit_code, 1) << run.exit.err;
+  EXPECT_EQ(lines(run.exit.err), 1u) << run.exit.err;
+  EXPECT_NE(run.exit.err.find("no response received"), std::string::npos) << run.exit.err;
 }
 
 }  // namespace
