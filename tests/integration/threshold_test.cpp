@@ -4,7 +4,13 @@
 // JSON's own latency and counters.
 #include <gtest/gtest.h>
 
+#include <signal.h>
+#include <unistd.h>
+
 #include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <thread>
 
 #include "harness.hpp"
 #include "ringfire/report.hpp"
@@ -104,6 +110,30 @@ TEST(Threshold, ARuntimeFailureBeatsAFailedGate) {
   EXPECT_EQ(run.exit.exit_code, 1) << run.exit.err;
   EXPECT_EQ(lines(run.exit.err), 1u) << run.exit.err;
   EXPECT_NE(run.exit.err.find("no response received"), std::string::npos) << run.exit.err;
+}
+
+// Ctrl-C: the gate (which would fail) is not evaluated, the report says so, the exit stays 0.
+TEST(Threshold, AnInterruptedRunEvaluatesNothing) {
+  TargetServer server({"--delay", "5ms"});
+  ASSERT_TRUE(server.ok());
+  const std::string json_path = "/tmp/ringfire-threshold-" + std::to_string(getpid()) + ".json";
+  auto process = Subprocess::start({RINGFIRE_BIN, "-c", "4", "-d", "60s", "--threshold", "p99<1ms",
+                                    "--json", json_path, server.url()});
+  ASSERT_TRUE(process);
+  std::this_thread::sleep_for(std::chrono::milliseconds(1200));
+  const ExitResult r = process->stop(SIGINT, std::chrono::seconds(10));
+  ASSERT_TRUE(r.exited);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.out.find("thresholds not evaluated: the run was interrupted"), std::string::npos)
+      << r.out;
+  EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
+  std::ifstream f(json_path);
+  const json result = json::parse(f, nullptr, false);
+  std::remove(json_path.c_str());
+  ASSERT_TRUE(result.is_object());
+  ASSERT_EQ(result["thresholds"].size(), 1u);
+  EXPECT_TRUE(result["thresholds"][0]["pass"].is_null());
+  EXPECT_TRUE(result["thresholds"][0]["value"].is_null());
 }
 
 }  // namespace
