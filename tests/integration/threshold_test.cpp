@@ -136,5 +136,30 @@ TEST(Threshold, AnInterruptedRunEvaluatesNothing) {
   EXPECT_TRUE(result["thresholds"][0]["value"].is_null());
 }
 
+// One connection to a 5 ms server carries at most ~200 req/s: a 10,000 req/s schedule cannot be
+// kept. --strict makes that exit 4, and a failed threshold (3) beats it.
+TEST(Threshold, StrictFailsAScheduleNotKeptAndAFailedGateBeatsIt) {
+  TargetServer server({"--delay", "5ms"});
+  ASSERT_TRUE(server.ok());
+  const std::vector<std::string> base = {"-c", "1",  "-t",    "1",        "-d",
+                                         "1s", "-R", "10000", "--strict", "-q"};
+  std::vector<std::string> args = base;
+  args.push_back(server.url());
+  const RingfireRun strict = run_ringfire(args);
+  ASSERT_TRUE(strict.exit.exited) << strict.exit.err;
+  ASSERT_FALSE(strict.result["schedule"]["kept"].get<bool>());
+  EXPECT_EQ(strict.exit.exit_code, 4) << strict.exit.err;
+  EXPECT_EQ(lines(strict.exit.err), 1u) << strict.exit.err;
+  EXPECT_NE(strict.exit.err.find("--strict: the open-loop schedule was not kept: "),
+            std::string::npos)
+      << strict.exit.err;
+  args = base;
+  args.insert(args.end(), {"--threshold", "p99<1ms", server.url()});
+  const RingfireRun both = run_ringfire(args);
+  ASSERT_TRUE(both.exit.exited) << both.exit.err;
+  EXPECT_EQ(both.exit.exit_code, 3) << both.exit.err;
+  EXPECT_NE(both.exit.err.find("--strict: "), std::string::npos) << both.exit.err;
+}
+
 }  // namespace
 }  // namespace ringfire::testing
