@@ -279,6 +279,10 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
     std::string error;
     if (!read_body_file(line.body_file, config.body, error)) return error;
   }
+  for (const std::string& text : line.thresholds) {
+    std::string error;
+    if (!parse_threshold(text, config.thresholds.emplace_back(), error)) return error;
+  }
   return validate(config);
 }
 

@@ -158,6 +158,7 @@ json to_json(const Result& r) {
       {"warmup", counters_json(r.warmup)},
       {"schedule", schedule_json(r)},
       {"verdict", to_json(r.verdict)},
+      {"thresholds", thresholds_json(r)},
       {"timeseries", timeseries},
   };
 }

@@ -161,6 +161,7 @@ void print_text(const Result& r, std::ostream& out) {
     out << fmt("  Warm-up     %" PRIu64 " sent, %" PRIu64 " completed (excluded above)\n",
                r.warmup.sent, r.warmup.completed);
   }
+  print_thresholds(r, out);
   if (r.outcome.kind == Outcome::Kind::kServerStopped) {
     out << "\n  FAILED      " << r.outcome.reason << '\n';
   }

@@ -196,6 +196,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   result.verdict = judge(result.client, run_facts(result, plan, std::move(server_usage)));
   judge_schedule(result);  // after the verdict: it names the client's and the server's part
   result.outcome = judge_outcome(result, marks.measure_start_ns);
+  result.thresholds = evaluate_thresholds(result);
   return result;
 }
 

@@ -16,7 +16,9 @@ Examples:
   ringfire --self-check                                         # ringfire's ceiling on this box
   ringfire -m POST -H 'Content-Type: application/json' -b '{"a":1}' http://127.0.0.1:3000/items
 
-Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error.
+Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error,
+3 a --threshold failed, 4 --strict found the client the bottleneck or the schedule not kept
+(1 beats 3, 3 beats 4).
 )";
 
 void declare_load(CLI::App& app, RunConfig& config, CommandLine& line) {
@@ -62,6 +64,12 @@ void declare_output_and_tuning(CLI::App& app, RunConfig& config, CommandLine& li
                  "Write the latency percentile distribution in HdrHistogram's text format");
   app.add_flag("--latency", config.latency_table, "Print the full latency percentile table");
   app.add_flag("-q,--quiet", config.quiet, "Print nothing on success (use with --json)");
+  app.add_option("--threshold", line.thresholds,
+                 "CI gate METRIC OP VALUE, e.g. 'p99<10ms', 'errors<1%', 'rps>=5000', 'closed==0' "
+                 "(repeatable; exit 3 if any fails)")
+      ->allow_extra_args(false);
+  app.add_flag("--strict", config.strict,
+               "Exit 4 when the client was the bottleneck or the open-loop schedule was not kept");
   app.add_option("--wait-batch", config.wait_batch,
                  "Wait for up to this many completions per wake-up under load (default 64; 1: "
                  "wake for each)");

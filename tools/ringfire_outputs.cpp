@@ -22,6 +22,34 @@ bool write_side_files(const Result& result, std::string& error) {
   return true;
 }
 
+// After a run that did not fail: 3 if a threshold failed, else 4 if --strict finds the figures
+// untrustworthy, else 0; each cause one line on stderr. An interrupted run judges nothing.
+int gate_status(const Result& result) {
+  if (result.interrupted) return kExitOk;
+  int status = kExitOk;
+  size_t failed = 0;
+  std::string names;
+  for (size_t i = 0; i < result.thresholds.size(); ++i) {
+    if (result.thresholds[i].pass) continue;
+    names += (failed++ == 0 ? "" : ", ") + result.config.thresholds[i].expr;
+  }
+  if (failed != 0) {
+    status = complain(kExitThreshold, std::to_string(failed) + " of " +
+                                          std::to_string(result.thresholds.size()) +
+                                          " thresholds failed: " + names);
+  }
+  if (!result.config.strict) return status;
+  int strict = kExitOk;
+  if (result.verdict.client_bound) {
+    strict =
+        complain(kExitStrict, "--strict: the client was the bottleneck: " + result.verdict.summary);
+  } else if (!result.config.closed_loop() && !result.schedule.kept) {
+    strict = complain(kExitStrict,
+                      "--strict: the open-loop schedule was not kept: " + result.schedule.reason);
+  }
+  return status != kExitOk ? status : strict;
+}
+
 }  // namespace
 
 int complain(int status, const std::string& message) {
@@ -66,7 +94,7 @@ int report(const Result& result, std::ostream& out) {
   // The server went silent: the report stands (it says when), the run fails.
   if (result.outcome.kind != Outcome::Kind::kOk)
     return complain(kExitRuntime, result.outcome.reason);
-  return kExitOk;
+  return gate_status(result);
 }
 
 }  // namespace ringfire

@@ -14,6 +14,9 @@ namespace ringfire {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitRuntime = 1;  // nothing reached, setup failed, no response
 inline constexpr int kExitUsage = 2;
+// The CI gates. A runtime failure (1) beats both; a failed threshold (3) beats --strict (4).
+inline constexpr int kExitThreshold = 3;  // a --threshold failed
+inline constexpr int kExitStrict = 4;     // --strict: client-bound, or the schedule not kept
 
 // Prints "ringfire: MESSAGE" on stderr, line breaks in it escaped, and returns `status`.
 int complain(int status, const std::string& message);

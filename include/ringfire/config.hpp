@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ringfire/threshold.hpp"
 #include "ringfire/url.hpp"
 
 namespace ringfire {
@@ -67,6 +68,10 @@ struct RunConfig {
   std::string hdr_out_path;
   bool latency_table = false;
   bool quiet = false;
+  // CI gates, evaluated on the measured window at the end (threshold.hpp); --strict also fails a
+  // run whose client was the bottleneck or whose open-loop schedule was not kept.
+  std::vector<Threshold> thresholds;
+  bool strict = false;
 
   bool closed_loop() const { return rate <= 0; }
 };
@@ -90,11 +95,12 @@ struct CommandLine {
   std::string wait_max = "200us";
   std::string body_file;  // rule: not with --body; must be readable
   bool self_check = false;
+  std::vector<std::string> thresholds;  // --threshold, one expression each
 };
 
-// Parses `line` into `config` (URL, durations, CPU list, arrival, body file), then validates the
-// whole. Empty on success; otherwise the one-line reason. Every duration must parse (see
-// parse_duration), and --duration and --timeout must not be zero.
+// Parses `line` into `config` (URL, durations, CPU list, arrival, body file, thresholds), then
+// validates the whole. Empty on success; otherwise the one-line reason. Every duration must parse
+// (see parse_duration), and --duration and --timeout must not be zero.
 std::string finish_config(const CommandLine& line, RunConfig& config);
 
 // The largest --body-file read_body_file() takes.

@@ -17,6 +17,11 @@ inline constexpr const char* kJsonSchema = "ringfire.result/1";
 void print_text(const Result& result, std::ostream& out);
 nlohmann::json to_json(const Result& result);
 nlohmann::json histogram_json(const Histogram& h);
+// The --threshold verdicts: a "Thresholds" section (nothing without thresholds), and the JSON's
+// "thresholds" list of {expr, metric, op, limit, unit, value, pass} (value and pass null when the
+// run was interrupted; value null when there was nothing to measure).
+void print_thresholds(const Result& result, std::ostream& out);
+nlohmann::json thresholds_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
 // HdrHistogram's plotters read it.

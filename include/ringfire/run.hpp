@@ -74,6 +74,8 @@ struct Result {
   RingFeatures features;  // of worker 0 (all workers probe the same kernel)
   std::string error;      // a run that could not start; empty otherwise
   Outcome outcome;        // judged last, from everything above
+  // One per config.thresholds, in order; empty when the run was interrupted (not evaluated).
+  std::vector<ThresholdCheck> thresholds;
 
   double requests_per_second() const;
   double bytes_per_second() const;
