@@ -80,6 +80,36 @@ void raise_fd_limit() {
   }
 }
 
+// Every connection may hold a descriptor: with plain sockets each is one (worker_connections.cpp
+// keeps it open beside its fixed-file slot). Direct sockets (IORING_OP_SOCKET into the worker's
+// registered table, 5.19) take none from the process table, but the kernel refuses to register
+// a table larger than the soft RLIMIT_NOFILE (io_uring/rsrc.c, io_sqe_files_register: nr_args >
+// rlimit(RLIMIT_NOFILE) → -EMFILE, since 5.14), and a worker falls back to plain sockets when its
+// ring lacks them. So the need is the plain path's: one per connection, plus per worker its ring,
+// and a margin for stdio, output files and the sampler's /proc reads.
+uint64_t descriptors_needed(const RunConfig& config) {
+  const uint64_t cpus = allowed_cpus().size();
+  const uint64_t workers =
+      config.threads != 0 ? config.threads : std::min<uint64_t>(cpus, config.connections);
+  return uint64_t{config.connections} + kDescriptorsPerWorker * workers + kDescriptorsSpare;
+}
+
+std::string prepare_fd_limit(const RunConfig& config) {
+  const uint64_t needed = descriptors_needed(config);
+  raise_fd_limit();
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0 || limit.rlim_cur == RLIM_INFINITY ||
+      limit.rlim_cur >= needed) {
+    return "";
+  }
+  const bool hard = limit.rlim_max != RLIM_INFINITY && limit.rlim_max < needed;
+  const std::string need = std::to_string(needed);
+  return std::to_string(config.connections) + " connections need about " + need +
+         " open files, but the " + (hard ? "hard" : "soft") + " limit is " +
+         std::to_string(hard ? limit.rlim_max : limit.rlim_cur) + " (raise it: ulimit -Hn " + need +
+         " as root, LimitNOFILE= for systemd, or use fewer connections)";
+}
+
 std::vector<int> allowed_cpus() {
   std::vector<int> cpus;
   cpu_set_t set;

@@ -24,6 +24,11 @@ json counters_json(const Counters& c) {
   for (size_t i = 0; i < c.parse_errors.size(); ++i) {
     if (c.parse_errors[i] != 0) parse[to_string(static_cast<ParseError>(i))] = c.parse_errors[i];
   }
+  json by_cause = json::object();  // the non-zero ones: "EADDRNOTAVAIL": 14936
+  for (size_t i = 0; i < kConnectFailures; ++i) {
+    if (c.connect_failures[i] != 0)
+      by_cause[to_string(static_cast<ConnectFailure>(i))] = c.connect_failures[i];
+  }
   return {
       {"sent", c.sent},
       {"completed", c.completed},
@@ -38,6 +43,7 @@ json counters_json(const Counters& c) {
         {"other", c.status[0]}}},
       {"errors", errors},
       {"parse_errors", parse},
+      {"connect_errors_by_cause", by_cause},
       {"unsolicited", c.unsolicited},
       {"bytes_sent", c.bytes_sent},
       {"bytes_received", c.bytes_received},

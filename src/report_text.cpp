@@ -55,8 +55,16 @@ void print_latency(const char* name, const Histogram& h, std::ostream& out) {
              format_duration(h.max()).c_str());
 }
 
-// Why parse errors happened, and bytes that answered nothing: only when there were any.
+// Why connects, parse errors happened, and bytes that answered nothing: only when there were any.
 void print_error_details(const Counters& m, std::ostream& out) {
+  std::string connect;
+  for (size_t i = 0; i < kConnectFailures; ++i) {
+    if (m.connect_failures[i] == 0) continue;
+    const auto f = static_cast<ConnectFailure>(i);
+    connect += (connect.empty() ? "" : ", ") + std::to_string(m.connect_failures[i]) + " " +
+               to_string(f) + " (" + meaning(f) + ")";
+  }
+  if (!connect.empty()) out << "  Connect     " << connect << '\n';
   std::string parse;
   for (size_t i = 0; i < m.parse_errors.size(); ++i) {
     if (m.parse_errors[i] == 0) continue;

@@ -10,12 +10,18 @@ namespace ringfire {
 
 namespace {
 
+// "3 connect errors: ECONNREFUSED — nothing listens there, 2 read errors": the connect errors
+// name their most frequent cause.
 std::string errors_text(const Counters& m) {
   std::string why;
   for (size_t i = 0; i < kErrorClasses; ++i) {
     if (m.errors[i] == 0) continue;
     why += (why.empty() ? "" : ", ") + std::to_string(m.errors[i]) + " " +
            to_string(static_cast<ErrorClass>(i)) + " errors";
+    if (static_cast<ErrorClass>(i) == ErrorClass::kConnect) {
+      const ConnectFailure f = m.dominant_connect_failure();
+      why += std::string(": ") + to_string(f) + " \u2014 " + meaning(f);
+    }
   }
   return why;
 }

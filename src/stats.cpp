@@ -1,6 +1,7 @@
 #include "ringfire/stats.hpp"
 
 #include <algorithm>
+#include <cerrno>
 
 namespace ringfire {
 
@@ -26,12 +27,82 @@ const char* to_string(ErrorClass e) {
   return "?";
 }
 
+ConnectFailure connect_failure_of(int err) {
+  switch (err) {
+    case ECONNREFUSED:
+      return ConnectFailure::kRefused;
+    case ETIMEDOUT:
+      return ConnectFailure::kTimedOut;
+    case EADDRNOTAVAIL:
+      return ConnectFailure::kNoLocalPort;
+    case EMFILE:
+    case ENFILE:
+      return ConnectFailure::kTooManyFiles;
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+      return ConnectFailure::kUnreachable;
+    case ECONNRESET:
+      return ConnectFailure::kReset;
+    default:
+      return ConnectFailure::kOther;
+  }
+}
+
+const char* to_string(ConnectFailure f) {
+  switch (f) {
+    case ConnectFailure::kRefused:
+      return "ECONNREFUSED";
+    case ConnectFailure::kTimedOut:
+      return "ETIMEDOUT";
+    case ConnectFailure::kNoLocalPort:
+      return "EADDRNOTAVAIL";
+    case ConnectFailure::kTooManyFiles:
+      return "EMFILE";
+    case ConnectFailure::kUnreachable:
+      return "EHOSTUNREACH";
+    case ConnectFailure::kReset:
+      return "ECONNRESET";
+    case ConnectFailure::kOther:
+      return "other";
+  }
+  return "?";
+}
+
+const char* meaning(ConnectFailure f) {
+  switch (f) {
+    case ConnectFailure::kRefused:
+      return "nothing listens there";
+    case ConnectFailure::kTimedOut:
+      return "no answer within the connect timeout";
+    case ConnectFailure::kNoLocalPort:
+      return "no free local port";
+    case ConnectFailure::kTooManyFiles:
+      return "out of open files";
+    case ConnectFailure::kUnreachable:
+      return "no route to the host";
+    case ConnectFailure::kReset:
+      return "reset by the peer";
+    case ConnectFailure::kOther:
+      return "another error";
+  }
+  return "?";
+}
+
+ConnectFailure Counters::dominant_connect_failure() const {
+  size_t best = static_cast<size_t>(ConnectFailure::kOther);
+  for (size_t i = 0; i < kConnectFailures; ++i) {
+    if (connect_failures[i] > connect_failures[best]) best = i;
+  }
+  return static_cast<ConnectFailure>(best);
+}
+
 void Counters::add(const Counters& o) {
   sent += o.sent;
   completed += o.completed;
   for (size_t i = 0; i < status.size(); ++i) status[i] += o.status[i];
   for (size_t i = 0; i < errors.size(); ++i) errors[i] += o.errors[i];
   for (size_t i = 0; i < parse_errors.size(); ++i) parse_errors[i] += o.parse_errors[i];
+  for (size_t i = 0; i < kConnectFailures; ++i) connect_failures[i] += o.connect_failures[i];
   unsolicited += o.unsolicited;
   in_flight += o.in_flight;
   bytes_sent += o.bytes_sent;

@@ -6,6 +6,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
+
 #include "ringfire/worker.hpp"
 #include "worker_internal.hpp"
 
@@ -26,7 +28,7 @@ void Worker::start_connect(uint32_t id) {
   } else {
     const int fd = ::socket(e.addr.ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0) {
-      connect_failed(id);
+      connect_failed(id, errno);
       return;
     }
     const int one = 1;
@@ -54,7 +56,7 @@ void Worker::on_connect(uint32_t id, int res) {
   timers_.disarm(id);
   if (res < 0) {
     close_connection(id);
-    connect_failed(id);
+    connect_failed(id, -res);  // the direct socket's own failure (EMFILE) arrives here too
     return;
   }
   c.state = State::kOpen;
@@ -152,8 +154,8 @@ void Worker::on_announced_close(uint32_t id) {
   reopen(id);
 }
 
-void Worker::connect_failed(uint32_t id) {
-  ledger_.connect_failed(now_);
+void Worker::connect_failed(uint32_t id, int err) {
+  ledger_.connect_failed(err, now_);
   schedule_reconnect(id);
 }
 
@@ -174,7 +176,7 @@ void Worker::on_timer(uint32_t id) {
       break;
     case State::kConnecting:
       close_connection(id);  // connect timed out
-      connect_failed(id);
+      connect_failed(id, ETIMEDOUT);
       break;
     case State::kOpen:
       if (ledger_.outstanding(id) != 0) fail_and_reopen(id, ErrorClass::kTimeout);

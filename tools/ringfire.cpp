@@ -58,6 +58,9 @@ int main(int argc, char** argv) {
     install_signal_handlers();
     return self_check(config, app.count("-c") != 0, g_stop);
   }
+  if (const std::string problem = prepare_fd_limit(config); !problem.empty()) {
+    return runtime_failure(config, FailureStage::kSetup, problem);
+  }
   // Resolve once; use the first address that accepts a connection (localhost may be ::1 first).
   std::string error;
   switch (find_endpoint(config.url, config.timeout, config.endpoint, error)) {

@@ -120,6 +120,16 @@ bool parse_cpu_list(const std::string& text, std::vector<int>& out);
 // the default soft limit of 1024 is what makes other tools fail at 1,000 connections.
 void raise_fd_limit();
 
+// Descriptors a run may hold beyond its connections: per worker (its ring, one spare), and for
+// the process (stdio, --json/--csv files, the sampler's /proc reads).
+inline constexpr uint64_t kDescriptorsPerWorker = 4;
+inline constexpr uint64_t kDescriptorsSpare = 32;
+// The open files a run of `config` needs (see config.cpp for what the kernel counts).
+uint64_t descriptors_needed(const RunConfig& config);
+// Raises the soft limit (raise_fd_limit); "" when it covers descriptors_needed(), else the one
+// line that says the limit, the need and the fix. Call before any connection.
+std::string prepare_fd_limit(const RunConfig& config);
+
 // The CPUs this process may run on (sched_getaffinity), in increasing order.
 std::vector<int> allowed_cpus();
 

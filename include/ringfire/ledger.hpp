@@ -86,7 +86,8 @@ class RequestLedger {
   // ---- connection events (not requests; counted in the epoch of `now`) ----
   void connected(uint64_t now);
   void disconnected() { --open_; }  // a connection that connected() reported is gone
-  void connect_failed(uint64_t now);
+  // A connection attempt failed with errno `err` (positive; ETIMEDOUT for our own timeout).
+  void connect_failed(int err, uint64_t now);
   void server_closed(uint64_t now) { counters_at(now).peer_closes++; }
   // Bytes that answer no request (a response, or junk, with nothing stamped outstanding).
   void unsolicited(uint64_t now) { counters_at(now).unsolicited++; }

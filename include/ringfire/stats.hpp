@@ -29,6 +29,21 @@ enum class ErrorClass : uint8_t {
 inline constexpr size_t kErrorClasses = 8;
 const char* to_string(ErrorClass e);
 
+// Why a connection attempt failed, from its errno (counted beside errors[kConnect], its total).
+enum class ConnectFailure : uint8_t {
+  kRefused,       // ECONNREFUSED
+  kTimedOut,      // ETIMEDOUT, or ringfire's own connect timeout (--timeout)
+  kNoLocalPort,   // EADDRNOTAVAIL: every local port to that destination is taken
+  kTooManyFiles,  // EMFILE / ENFILE from socket() or the ring's direct socket
+  kUnreachable,   // ENETUNREACH / EHOSTUNREACH
+  kReset,         // ECONNRESET
+  kOther,
+};
+inline constexpr size_t kConnectFailures = 7;
+ConnectFailure connect_failure_of(int err);  // err: a positive errno
+const char* to_string(ConnectFailure f);     // the errno's name: "EADDRNOTAVAIL"
+const char* meaning(ConnectFailure f);       // one phrase: "no free local port"
+
 struct Counters {
   uint64_t sent = 0;                 // requests handed to the kernel
   uint64_t completed = 0;            // complete responses, any status
@@ -36,6 +51,8 @@ struct Counters {
   std::array<uint64_t, kErrorClasses> errors{};
   // Parse errors by reason, indexed by ParseError (events: each also failed >= 1 request).
   std::array<uint64_t, kParseErrorSlots> parse_errors{};
+  // Connect errors by cause, indexed by ConnectFailure; they add up to errors[kConnect].
+  std::array<uint64_t, kConnectFailures> connect_failures{};
   uint64_t unsolicited = 0;  // responses (or junk) that arrived with no request to answer
   uint64_t in_flight = 0;    // sent, neither completed nor failed when the run stopped
   uint64_t bytes_sent = 0;
@@ -51,6 +68,8 @@ struct Counters {
     return n;
   }
   uint64_t error(ErrorClass e) const { return errors[static_cast<size_t>(e)]; }
+  // The cause with the most connect errors (kOther when there were none).
+  ConnectFailure dominant_connect_failure() const;
   // The accounting identity (docs/architecture.md, invariant 1).
   bool balanced() const { return sent == completed + failed() + in_flight; }
   void add(const Counters& o);

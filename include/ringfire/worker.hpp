@@ -115,7 +115,7 @@ class Worker {
   void on_announced_close(uint32_t id);
   void reopen(uint32_t id);
   void schedule_reconnect(uint32_t id);
-  void connect_failed(uint32_t id);
+  void connect_failed(uint32_t id, int err);  // err: positive errno
 
   // worker_open_loop.cpp: requests go out when due, to whichever connection has room.
   void mark_ready(uint32_t id);
