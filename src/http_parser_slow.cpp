@@ -44,6 +44,26 @@ uint8_t keyword_starting_with(uint8_t header, unsigned char c) {
   return kNoKeyword;
 }
 
+// A CR seen in `state` not followed by LF: in the status line (or an empty line before it), or in
+// a header line.
+constexpr ParseError missing_lf(uint8_t state) {
+  return state <= kStatusLF ? ParseError::kBadStatusLine : ParseError::kBadHeader;
+}
+
+// Where a line goes on after the LF that must follow a CR seen in `state`.
+constexpr uint8_t after_lf(uint8_t state) {
+  switch (state) {
+    case kEmptyLineLF:
+      return kStatus;  // pos_ is still 0: a status line or another empty line
+    case kStatusLF:
+      return kFirstLine;
+    case kValueLF:
+      return kValueFold;
+    default:
+      return kLineStart;  // kSkipLF
+  }
+}
+
 }  // namespace
 
 // One byte of the status line (or of an empty line before it). False: not a status line.
@@ -102,6 +122,27 @@ bool ResponseParser::name_byte(unsigned char c) {
   return true;
 }
 
+// The first byte of a header line, or of the empty line that ends the head. False: a byte no
+// header line may start with.
+bool ResponseParser::line_start_byte(unsigned char c) {
+  if (c == '\r') {
+    state_ = kEndLF;
+  } else if (c == '\n') {
+    end_of_head();
+  } else if (is_ows(c) && state_ == kLineStart) {
+    // obs-fold (RFC 9112 §5.2): the line continues the value before it, one of a header that
+    // does not matter (those that do end in kValueFold instead).
+    state_ = kSkipValue;
+  } else if (c == ':' || c <= ' ') {
+    return false;
+  } else {
+    header_ = (flags_ & kTrailers) != 0 ? 0 : headers_starting_with(c);
+    pos_ = 1;
+    state_ = kName;
+  }
+  return true;
+}
+
 // Goes on until the start of the next line (where the fast path may take over again), the end of
 // the head, an error, or lim. Consumes at least one byte, unless all it does is end a value at the
 // first byte of the next line (kValueFold), which that line's own parse then consumes.
@@ -114,9 +155,12 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
         if (!status_byte(c)) return fail_at(ParseError::kBadStatusLine, p);
         break;
       case kEmptyLineLF:
+      case kStatusLF:
+      case kValueLF:
+      case kSkipLF:
         ++p;
-        if (c != '\n') return fail_at(ParseError::kBadStatusLine, p);
-        state_ = kStatus;  // pos_ is still 0: a status line or another empty line
+        if (c != '\n') return fail_at(missing_lf(state_), p);
+        state_ = after_lf(state_);
         break;
       case kReason:
       case kSkipValue: {
@@ -133,30 +177,11 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
         }
         break;
       }
-      case kStatusLF:
-        ++p;
-        if (c != '\n') return fail_at(ParseError::kBadStatusLine, p);
-        state_ = kFirstLine;
-        break;
       case kFirstLine:
       case kLineStart:
         ++p;
-        if (c == '\r') {
-          state_ = kEndLF;
-        } else if (c == '\n') {
-          end_of_head();
-          if (error_ != ParseError::kNone) return p;
-        } else if (is_ows(c) && state_ == kLineStart) {
-          // obs-fold (RFC 9112 §5.2): the line continues the value before it, one of a header
-          // that does not matter (those that do end in kValueFold instead).
-          state_ = kSkipValue;
-        } else if (c == ':' || c <= ' ') {
-          return fail_at(ParseError::kBadHeader, p);
-        } else {
-          header_ = (flags_ & kTrailers) != 0 ? 0 : headers_starting_with(c);
-          pos_ = 1;
-          state_ = kName;
-        }
+        if (!line_start_byte(c)) return fail_at(ParseError::kBadHeader, p);
+        if (error_ != ParseError::kNone) return p;  // end_of_head() found the framing wrong
         break;
       case kName:
         ++p;
@@ -174,11 +199,6 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
           return p;
         }
         break;
-      case kValueLF:
-        ++p;
-        if (c != '\n') return fail_at(ParseError::kBadHeader, p);
-        state_ = kValueFold;
-        break;
       case kValueFold:
         // The value ends only where the next line does not continue it: "Connection: keep-alive,
         // \r\n close" means close. An obs-fold counts as the space it is replaced with.
@@ -191,11 +211,6 @@ const char* ResponseParser::lines_slow(const char* p, const char* lim) {
         if (!value_end()) return p;
         state_ = kLineStart;
         return p;
-      case kSkipLF:
-        ++p;
-        if (c != '\n') return fail_at(ParseError::kBadHeader, p);
-        state_ = kLineStart;
-        break;
       case kEndLF:
         ++p;
         if (c != '\n') return fail_at(ParseError::kBadHeader, p);

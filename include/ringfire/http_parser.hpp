@@ -117,6 +117,7 @@ class ResponseParser {
   const char* lines_slow(const char* p, const char* lim);
   bool status_byte(unsigned char c);
   bool name_byte(unsigned char c);
+  bool line_start_byte(unsigned char c);
   void value_begin(uint8_t header);
   bool value_byte(unsigned char c);
   bool value_end();
