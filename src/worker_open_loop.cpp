@@ -24,9 +24,12 @@ void Worker::dispatch_due() {
   const uint64_t stop = marks_.stop_ns != 0 ? marks_.stop_ns : UINT64_MAX;
   while (pacer_.next() <= now_ && pacer_.next() < stop) {
     if (ready_.empty()) {
-      // Every connection is busy: these requests wait, their latency already counting.
-      ++result_.busy_rounds;
-      if (now_ - last_backlog_probe_ns_ >= kBacklogProbeNs) probe_backlog(stop);
+      // Every connection is busy: these requests wait, their latency already counting. Only the
+      // measured window's rounds count: the schedule is judged on it.
+      if (measuring()) {
+        ++result_.busy_rounds;
+        if (now_ - last_backlog_probe_ns_ >= kBacklogProbeNs) probe_backlog(stop);
+      }
       return;
     }
     const uint32_t id = ready_.back();
