@@ -14,7 +14,8 @@ case "$flavour" in
     ;;
   sanitize)
     cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ \
-      -DRINGFIRE_SANITIZE=ON -DRINGFIRE_FUZZ=ON -DRINGFIRE_MICROBENCH=OFF >/dev/null
+      -DRINGFIRE_SANITIZE=ON -DRINGFIRE_FUZZ=ON -DRINGFIRE_MICROBENCH=OFF \
+      -DRINGFIRE_DISCOVER_UNIT_TESTS=OFF >/dev/null
     cmake --build build/sanitize -j"$jobs"
     ;;
   *)

@@ -1,0 +1,48 @@
+// A scenario: the requests a run sends, by label. It comes from --scenario FILE (JSON), from
+// several URLs on the command line, or from --url-file; a run with one URL is a scenario of one
+// label. Loading checks everything once (templates parse, files read, keys known), so that
+// building the per-worker request pools (request_mix.hpp) cannot fail for a reason the user
+// could have been told at the start.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ringfire/expect.hpp"
+#include "ringfire/request_template.hpp"
+
+namespace ringfire {
+
+struct ScenarioHeader {
+  std::string name;
+  RequestTemplate value;
+};
+
+struct RequestSpec {
+  std::string label;           // unique within the scenario
+  std::string method = "GET";  // an uppercase token
+  RequestTemplate target;      // origin-form request target ("/path?q"), a template
+  std::vector<ScenarioHeader> headers;
+  RequestTemplate body;  // from `body` or `body_file`; empty: no body
+  double weight = 1;     // > 0, finite
+  Expect expect;
+};
+
+struct Scenario {
+  std::string base_url;  // `base_url` key, or the URL(s) given; scheme://host:port of the run
+  std::vector<RequestSpec> requests;
+};
+
+// --scenario FILE: a JSON object {"base_url"?: "...", "requests": [ {...}, ... ]}. Paths of
+// `body_file` and of {line:FILE} placeholders are relative to the scenario file's folder. False
+// with a one-line `error` naming the file, the position (request index / key) and the problem.
+bool load_scenario(const std::string& path, Scenario& out, std::string& error);
+
+// Several URLs on the command line (equal weights, GET): all must share scheme, host and port.
+bool scenario_from_urls(const std::vector<std::string>& urls, Scenario& out, std::string& error);
+
+// --url-file FILE: one "[METHOD] URL [@body-file]" a line; blank lines and '#' comments skipped.
+bool load_url_file(const std::string& path, Scenario& out, std::string& error);
+
+}  // namespace ringfire
