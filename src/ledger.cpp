@@ -14,6 +14,7 @@ RequestLedger::RequestLedger(const LedgerPlan& plan)
       slices_(plan.connections),
       listed_(plan.connections, 0) {
   unstamped_.reserve(plan.connections);
+  result_.labels.resize(plan.labels.size());
   if (plan.stop_ns > plan.measure_start_ns) {
     const uint64_t span = plan.stop_ns - plan.measure_start_ns;
     last_second_ = (span + kSecondNs - 1) / kSecondNs - 1;
@@ -30,6 +31,8 @@ uint32_t RequestLedger::fail(uint32_t id, ErrorClass why, uint64_t now) {
     if (p.budgeted) --budget_used_;  // -n: a new request replaces it (and is a new send)
     counters_for(p.measured).errors[static_cast<size_t>(why)]++;
     measured += p.measured ? 1 : 0;
+    if (p.measured && keeps_labels())
+      result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
   }
   if (measured != 0) {
     if (SecondStats* sec = second_at(now)) sec->errors += measured;
@@ -43,7 +46,11 @@ uint32_t RequestLedger::fail(uint32_t id, ErrorClass why, uint64_t now) {
 void RequestLedger::finish(uint64_t now) {
   for (uint32_t id = 0; id < slices_.size(); ++id) {
     const Slice& s = slices_[id];
-    for (uint32_t k = 0; k < s.count; ++k) counters_for(at(id, s.head + k).measured).in_flight++;
+    for (uint32_t k = 0; k < s.count; ++k) {
+      const Pending& p = at(id, s.head + k);
+      counters_for(p.measured).in_flight++;
+      if (p.measured && keeps_labels()) result_.labels[p.label].counters.in_flight++;
+    }
   }
   // Every second the run reached has its row, even a silent one (a server that stopped
   // answering shows as empty seconds); a run that ran to its stop has ceil(duration) rows, the
@@ -52,6 +59,18 @@ void RequestLedger::finish(uint64_t now) {
     open_seconds_to(std::min((now - plan_.measure_start_ns) / kSecondNs, last_second_));
   }
   if (!result_.seconds.empty()) close_last_second();
+}
+
+// The oldest request was answered, but its label's expect refused the response: it failed (by
+// `why`), without giving its -n budget back (it was answered; a replacement would be one request
+// too many), and its latency is not a completion's.
+RequestLedger::Match RequestLedger::refuse(const Pending& p, ErrorClass why, uint64_t now) {
+  counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+  if (p.measured) {
+    result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
+    if (SecondStats* sec = second_at(now)) sec->errors++;
+  }
+  return Match::kRefused;
 }
 
 void RequestLedger::connected(uint64_t now) {

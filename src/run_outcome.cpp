@@ -37,7 +37,7 @@ std::string seconds_text(double s) {
 Outcome judge_outcome(const Result& r, uint64_t measure_start_ns) {
   Outcome o;
   const Counters& m = r.measured;
-  if (m.completed == 0 && r.warmup.completed == 0) {
+  if (m.answered() == 0 && r.warmup.answered() == 0) {
     o.kind = Outcome::Kind::kNothingReached;
     o.reason = "no response received from " + r.config.endpoint.text();
     const std::string errors = errors_text(m);

@@ -23,6 +23,10 @@ const char* to_string(ErrorClass e) {
       return "unsolicited";
     case ErrorClass::kAfterClose:
       return "after_close";
+    case ErrorClass::kUnexpectedStatus:
+      return "unexpected_status";
+    case ErrorClass::kUnexpectedBodySize:
+      return "unexpected_body_size";
   }
   return "?";
 }

@@ -216,7 +216,10 @@ void Worker::parse(uint32_t id, const char* data, size_t len) {
 bool Worker::on_response(uint32_t id) {
   Connection& c = conns_[id];
   const ResponseInfo& info = c.parser.info();
-  if (ledger_.complete(id, info.status, now_) == RequestLedger::Match::kUnsolicited) {
+  // A response its label's expect refuses is a failed request, but the stream is intact: the
+  // connection goes on as after any other response.
+  if (ledger_.complete(id, info.status, info.body_bytes, info.header_bytes + info.body_bytes,
+                       now_) == RequestLedger::Match::kUnsolicited) {
     // No request of ours had reached the kernel: this answers nothing, and what is queued
     // behind it can no longer be matched to its response.
     fail_and_reopen(id, ErrorClass::kUnsolicited);

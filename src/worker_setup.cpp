@@ -136,7 +136,7 @@ bool Worker::done(uint64_t now) {
   if (marks_.stop->load(std::memory_order_relaxed)) return true;
   if (marks_.stop_ns != 0 && now >= marks_.stop_ns) return true;
   if (!plan_.limited) return false;
-  if (ledger_.result().measured.completed >= plan_.requests) return true;
+  if (ledger_.result().measured.answered() >= plan_.requests) return true;
   // -n without -d has no time limit; a server that stopped answering must not hang the run.
   const uint64_t patience = std::max<uint64_t>(kStallLimitNs, 10 * timeout_ns_);
   const uint64_t last = std::max(ledger_.result().last_response_ns, marks_.start_ns);

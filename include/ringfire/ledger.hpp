@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "ringfire/expect.hpp"
 #include "ringfire/histogram.hpp"
 #include "ringfire/stats.hpp"
 
@@ -30,7 +31,22 @@ struct LedgerPlan {
   bool open_loop = false;      // latency from the intended send time, send lag recorded
   bool limited = false;        // -n: at most `budget` measured requests without a failure
   uint64_t budget = 0;         // requests of -n (this worker's share)
-  uint64_t request_bytes = 0;  // bytes of one request on the wire
+  uint64_t request_bytes = 0;  // bytes of one request on the wire (queue() without a list)
+  // One entry per label of the scenario when the run keeps per-label figures (several labels,
+  // or an expect to check); empty: one label, any complete response completes.
+  std::vector<Expect> labels;
+};
+
+// One label's figures, measured window only (the warm-up is reported in total alone).
+struct LabelResult {
+  Counters counters;  // sent, completed, errors by class, in flight, bytes
+  Histogram latency;  // completed responses only, as the totals
+};
+
+// A request as queue() takes it from a scenario: its label and its size on the wire.
+struct QueuedRequest {
+  uint16_t label = 0;
+  uint32_t bytes = 0;
 };
 
 // Everything the ledger measured; the worker's result embeds it and the run merges it.
@@ -43,6 +59,7 @@ struct LedgerResult {
   uint64_t late = 0;                 // open loop: sent more than kLateNs after intended
   std::vector<SecondStats> seconds;  // index 0 = first measured second
   uint64_t last_response_ns = 0;     // when the last response completed (0: none)
+  std::vector<LabelResult> labels;   // LedgerPlan::labels' order; empty when not kept
 };
 
 // An open-loop request sent later than this after its intended time counts as late.
@@ -60,9 +77,10 @@ class RequestLedger {
     return plan_.limited && measured ? take_limited(want) : want;
   }
   // Queues `n` requests on connection `id` (one send). `intended_ns`: the open loop's schedule
-  // (closed loop: ignored, the stamp sets it). `budgeted`: taken with take_budget().
+  // (closed loop: ignored, the stamp sets it). `budgeted`: taken with take_budget(). `requests`:
+  // each one's label and size (nullptr: label 0, LedgerPlan::request_bytes each).
   void queue(uint32_t id, uint32_t n, uint64_t intended_ns, bool measured, bool budgeted,
-             uint64_t now);
+             uint64_t now, const QueuedRequest* requests = nullptr);
   // Every request queued since the last stamp was handed to the kernel at `now`. Calls
   // `arm(id, sent_ns)` for each connection that got its first outstanding stamped request (the
   // worker starts its timeout there).
@@ -73,10 +91,13 @@ class RequestLedger {
 
   enum class Match : uint8_t {
     kCompleted,    // the oldest stamped request of the connection is answered
+    kRefused,      // answered, but its label's expect refused the response: a failed request
     kUnsolicited,  // nothing stamped was outstanding: counted, and the connection must go
   };
-  // A complete response with `status` arrived on `id` at `now`. kUnsolicited is counted.
-  Match complete(uint32_t id, uint16_t status, uint64_t now);
+  // A complete response arrived on `id` at `now` (its status and size from ResponseInfo).
+  // kUnsolicited is counted.
+  Match complete(uint32_t id, uint16_t status, uint64_t body_bytes, uint64_t response_bytes,
+                 uint64_t now);
   // Every request outstanding on `id` fails with `why`; returns how many. The -n budget gets
   // them back (their replacements are new sends).
   uint32_t fail(uint32_t id, ErrorClass why, uint64_t now);
@@ -103,6 +124,10 @@ class RequestLedger {
   }
   // A stamped request waits for its response on `id`: incoming bytes can answer it.
   bool awaiting_response(uint32_t id) const { return slices_[id].stamped != 0; }
+  // The label of the oldest outstanding request on `id` (0 when none, or labels not kept).
+  uint16_t oldest_label(uint32_t id) const {
+    return slices_[id].count != 0 ? at(id, slices_[id].head).label : 0;
+  }
   uint64_t in_flight() const { return in_flight_; }
   uint64_t open_connections() const { return open_; }
   bool budget_spent() const { return plan_.limited && budget_used_ >= plan_.budget; }
@@ -115,7 +140,9 @@ class RequestLedger {
     uint64_t sent_ns;  // 0 until the submit that hands it to the kernel
     bool measured;     // decided once, when queued
     bool budgeted;     // taken from the -n budget
+    uint16_t label;    // index into LedgerPlan::labels (0 when not kept)
   };
+  static_assert(sizeof(Pending) == 24, "the label fits in the padding");
   struct Slice {
     uint32_t head = 0;   // index of the oldest outstanding request
     uint32_t count = 0;  // outstanding requests (queued or stamped)
@@ -144,6 +171,8 @@ class RequestLedger {
   void open_seconds_to(uint64_t index);  // cold: a new second began
   void close_last_second();
   void stamp_one(Pending& p, uint64_t now);
+  Match refuse(const Pending& p, ErrorClass why, uint64_t now);  // cold: an expect failed
+  bool keeps_labels() const { return !result_.labels.empty(); }
 
   const LedgerPlan plan_;
   std::vector<Pending> pending_;  // depth entries per connection, a ring each
@@ -163,15 +192,28 @@ class RequestLedger {
 // ---- the hot half, inline: called per request ----
 
 inline void RequestLedger::queue(uint32_t id, uint32_t n, uint64_t intended_ns, bool measured,
-                                 bool budgeted, uint64_t now) {
+                                 bool budgeted, uint64_t now, const QueuedRequest* requests) {
   Slice& s = slices_[id];
-  for (uint32_t k = 0; k < n; ++k)
-    at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted};
+  Counters& c = counters_for(measured);
+  if (requests == nullptr) {
+    for (uint32_t k = 0; k < n; ++k)
+      at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted, 0};
+    c.bytes_sent += plan_.request_bytes * n;
+  } else {
+    for (uint32_t k = 0; k < n; ++k) {
+      const QueuedRequest& q = requests[k];
+      at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted, q.label};
+      c.bytes_sent += q.bytes;
+      if (measured && keeps_labels()) {
+        Counters& l = result_.labels[q.label].counters;
+        l.sent++;
+        l.bytes_sent += q.bytes;
+      }
+    }
+  }
   s.count += n;
   in_flight_ += n;
-  Counters& c = counters_for(measured);
   c.sent += n;
-  c.bytes_sent += plan_.request_bytes * n;
   if (measured) {
     if (SecondStats* sec = second_at(now)) sec->sent += n;
   }
@@ -211,7 +253,9 @@ inline void RequestLedger::stamp_one(Pending& p, uint64_t now) {
   if (sec != nullptr && lag > sec->lag_max) sec->lag_max = lag;
 }
 
-inline RequestLedger::Match RequestLedger::complete(uint32_t id, uint16_t status, uint64_t now) {
+inline RequestLedger::Match RequestLedger::complete(uint32_t id, uint16_t status,
+                                                    uint64_t body_bytes, uint64_t response_bytes,
+                                                    uint64_t now) {
   Slice& s = slices_[id];
   if (s.stamped == 0) {
     counters_at(now).unsolicited++;
@@ -223,16 +267,29 @@ inline RequestLedger::Match RequestLedger::complete(uint32_t id, uint16_t status
   --s.count;
   --s.stamped;
   --in_flight_;
+  result_.last_response_ns = now;
+  LabelResult* label = nullptr;
+  if (keeps_labels()) {
+    const Expect& e = plan_.labels[p.label];
+    if (!e.status_ok(status)) return refuse(p, ErrorClass::kUnexpectedStatus, now);
+    if (!e.body_ok(body_bytes)) return refuse(p, ErrorClass::kUnexpectedBodySize, now);
+    if (p.measured) label = &result_.labels[p.label];
+  }
   Counters& c = counters_for(p.measured);
   c.completed++;
   c.status[status < 600 ? status / 100 : 0]++;
-  result_.last_response_ns = now;
   if (p.measured) {
     const uint64_t latency = now - p.intended_ns;
     result_.latency.record(latency);
     result_.service.record(now - p.sent_ns);
     second_latency_.record(latency);
     if (sec != nullptr) sec->completed++;
+    if (label != nullptr) {
+      label->counters.completed++;
+      label->counters.status[status < 600 ? status / 100 : 0]++;
+      label->counters.bytes_received += response_bytes;
+      label->latency.record(latency);
+    }
   }
   return Match::kCompleted;
 }

@@ -25,8 +25,12 @@ enum class ErrorClass : uint8_t {
   kClosed,       // the server closed the connection with requests outstanding, unannounced
   kUnsolicited,  // queued behind bytes that answered no request: the stream lost its order
   kAfterClose,   // pipelined behind a response that announced Connection: close; never answered
+  // A complete response that its label's `expect` (expect.hpp) refuses: the request failed, the
+  // protocol did not (the connection stays open, and the response counts as an answer for -n).
+  kUnexpectedStatus,
+  kUnexpectedBodySize,
 };
-inline constexpr size_t kErrorClasses = 8;
+inline constexpr size_t kErrorClasses = 10;
 const char* to_string(ErrorClass e);
 
 // Why a connection attempt failed, from its errno (counted beside errors[kConnect], its total).
@@ -68,6 +72,11 @@ struct Counters {
     return n;
   }
   uint64_t error(ErrorClass e) const { return errors[static_cast<size_t>(e)]; }
+  // Complete responses, whether or not their label's expect accepted them (what -n counts).
+  uint64_t answered() const {
+    return completed + error(ErrorClass::kUnexpectedStatus) +
+           error(ErrorClass::kUnexpectedBodySize);
+  }
   // The cause with the most connect errors (kOther when there were none).
   ConnectFailure dominant_connect_failure() const;
   // The accounting identity (docs/architecture.md, invariant 1).

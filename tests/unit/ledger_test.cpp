@@ -31,11 +31,11 @@ TEST(Ledger, QueuedIsSentAndAResponseNeedsTheStamp) {
   EXPECT_EQ(l.result().measured.sent, 1u);
   EXPECT_EQ(l.result().measured.bytes_sent, 40u);
   // The bytes are queued but not submitted: a response now answers nothing of ours.
-  EXPECT_EQ(l.complete(0, 200, 10 * kS + 5), RequestLedger::Match::kUnsolicited);
+  EXPECT_EQ(l.complete(0, 200, 0, 0, 10 * kS + 5), RequestLedger::Match::kUnsolicited);
   EXPECT_EQ(l.result().measured.unsolicited, 1u);
   EXPECT_EQ(l.result().measured.completed, 0u);
   l.stamp(10 * kS + 10, kNoArm);
-  EXPECT_EQ(l.complete(0, 200, 10 * kS + 110), RequestLedger::Match::kCompleted);
+  EXPECT_EQ(l.complete(0, 200, 0, 0, 10 * kS + 110), RequestLedger::Match::kCompleted);
   EXPECT_EQ(l.result().measured.completed, 1u);
   EXPECT_EQ(l.result().latency.max(), 100u);
 }
@@ -65,7 +65,7 @@ TEST(Ledger, StampArmsTheDeadlineOnceAndSetsClosedLoopIntendedTime) {
   ASSERT_EQ(armed.size(), 1u);
   EXPECT_EQ(armed[0], std::make_pair(1u, 10 * kS + 7));
   EXPECT_EQ(l.oldest_sent_ns(1), 10 * kS + 7);
-  EXPECT_EQ(l.complete(1, 204, 10 * kS + 20), RequestLedger::Match::kCompleted);
+  EXPECT_EQ(l.complete(1, 204, 0, 0, 10 * kS + 20), RequestLedger::Match::kCompleted);
   EXPECT_EQ(l.oldest_sent_ns(1), 10 * kS + 9);
   EXPECT_EQ(l.result().latency.max(), 13u);
 }
@@ -90,11 +90,11 @@ TEST(Ledger, EpochsAndTheSeriesAddUp) {
   l.connected(9 * kS);  // warm-up
   l.queue(0, 1, 0, false, false, 9 * kS);
   l.stamp(9 * kS, kNoArm);
-  l.complete(0, 200, 10 * kS + 1);  // a warm-up request answered in the window
+  l.complete(0, 200, 0, 0, 10 * kS + 1);  // a warm-up request answered in the window
   l.received(100, 10 * kS + 1);
   l.queue(0, 1, 0, true, false, 12 * kS + 5);
   l.stamp(12 * kS + 5, kNoArm);
-  l.complete(0, 500, 13 * kS + 3);  // the batch that crosses the stop: the last second
+  l.complete(0, 500, 0, 0, 13 * kS + 3);  // the batch that crosses the stop: the last second
   l.finish(13 * kS + 4);
   const LedgerResult& r = l.result();
   EXPECT_EQ(r.warmup.completed, 1u);
@@ -112,7 +112,7 @@ TEST(Ledger, SilentSecondsGetRows) {
   RequestLedger l(plan(1, 1));
   l.queue(0, 1, 0, true, false, 10 * kS);
   l.stamp(10 * kS, kNoArm);
-  l.complete(0, 200, 10 * kS + 1);
+  l.complete(0, 200, 0, 0, 10 * kS + 1);
   l.finish(13 * kS);
   EXPECT_EQ(l.result().seconds.size(), 3u);
   EXPECT_EQ(l.result().last_response_ns, 10 * kS + 1);
@@ -142,6 +142,13 @@ void run_random(uint64_t seed) {
   p.open_loop = pick(2) == 0;
   p.limited = pick(3) == 0;
   p.budget = 50;
+  // Half the runs keep three labels: 0 takes anything, 1 wants a 2xx, 2 at most 100 body bytes.
+  const bool labelled = pick(2) == 0;
+  if (labelled) {
+    p.labels.resize(3);
+    p.labels[1].allow_class(2);
+    p.labels[2].body_max = 100;
+  }
   RequestLedger l(p);
   Model m;
   m.outstanding.assign(conns, 0);
@@ -166,7 +173,9 @@ void run_random(uint64_t seed) {
         const bool meas = (p.open_loop ? intended : t) >= p.measure_start_ns;
         const uint32_t room = depth - m.outstanding[id];
         const uint32_t n = l.take_budget(room == 0 ? 0 : 1 + pick(room), meas);
-        if (n != 0) l.queue(id, n, intended, meas, meas && p.limited, t);
+        std::vector<QueuedRequest> queued(n);
+        for (QueuedRequest& q : queued) q = {static_cast<uint16_t>(labelled ? pick(3) : 0), 7};
+        if (n != 0) l.queue(id, n, intended, meas, meas && p.limited, t, queued.data());
         for (uint32_t k = 0; k < n; ++k) {
           m.measured[id].push_back(meas);
           (meas ? m.out_measured : m.out_warmup)++;
@@ -183,8 +192,16 @@ void run_random(uint64_t seed) {
         break;
       case 3:
       case 4: {  // a response, possibly for nothing stamped
-        const auto match = l.complete(id, static_cast<uint16_t>(100 + pick(500)), t);
-        ASSERT_EQ(match == RequestLedger::Match::kCompleted, m.stamped[id] != 0);
+        const uint16_t label = l.oldest_label(id);
+        const auto status = static_cast<uint16_t>(100 + pick(500));
+        const uint64_t body = pick(200);
+        const auto match = l.complete(id, status, body, body + 50, t);
+        ASSERT_EQ(match != RequestLedger::Match::kUnsolicited, m.stamped[id] != 0);
+        if (m.stamped[id] != 0) {
+          const bool refused = labelled && ((label == 1 && (status < 200 || status > 299)) ||
+                                            (label == 2 && body > 100));
+          ASSERT_EQ(match == RequestLedger::Match::kRefused, refused);
+        }
         if (m.stamped[id] != 0) {
           end_oldest(id);
           --m.stamped[id];
@@ -192,7 +209,9 @@ void run_random(uint64_t seed) {
         break;
       }
       case 5: {  // a failure, often in the same batch as queueing
-        const auto why = static_cast<ErrorClass>(1 + pick(kErrorClasses - 1));
+        // Transport failures only: an expect's classes come from complete().
+        const auto why =
+            static_cast<ErrorClass>(1 + pick(static_cast<uint64_t>(ErrorClass::kAfterClose)));
         ASSERT_EQ(l.fail(id, why, t), m.outstanding[id]);
         while (m.outstanding[id] != 0) end_oldest(id);
         m.stamped[id] = 0;
@@ -218,6 +237,26 @@ void run_random(uint64_t seed) {
   for (const auto& [index, n] : sum.latency) latencies += n;
   ASSERT_EQ(latencies, r.latency.count());
   ASSERT_LE(r.seconds.size(), 3u);
+  if (!labelled) {
+    ASSERT_TRUE(r.labels.empty());
+    return;
+  }
+  // Every label balances, and the labels add up to the measured totals.
+  Counters labels;
+  uint64_t label_latencies = 0;
+  for (const LabelResult& lr : r.labels) {
+    ASSERT_TRUE(lr.counters.balanced());
+    ASSERT_EQ(lr.latency.count(), lr.counters.completed);
+    labels.add(lr.counters);
+    label_latencies += lr.latency.count();
+  }
+  ASSERT_EQ(labels.sent, r.measured.sent);
+  ASSERT_EQ(labels.completed, r.measured.completed);
+  ASSERT_EQ(labels.failed(), r.measured.failed());
+  ASSERT_EQ(labels.in_flight, r.measured.in_flight);
+  ASSERT_EQ(labels.bytes_sent, r.measured.bytes_sent);
+  ASSERT_EQ(label_latencies, r.latency.count());
+  ASSERT_EQ(r.labels[0].counters.error(ErrorClass::kUnexpectedStatus), 0u);
 }
 
 TEST(LedgerProperty, RandomEventOrdersKeepTheIdentity) {
