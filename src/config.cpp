@@ -162,6 +162,9 @@ std::string check_shape(const RunConfig& c) {
            std::to_string(c.connections) + ": every thread needs a connection";
   }
   if (c.pipeline == 0 || c.pipeline > 1024) return "--pipeline must be between 1 and 1024";
+  if (c.variants == 0 || c.variants > 1'000'000) {
+    return "--variants must be between 1 and 1,000,000";
+  }
   if (c.wait_batch == 0 || c.wait_batch > 1024) return "--wait-batch must be between 1 and 1024";
   if (c.wait_max.count() < 0 || c.wait_max > milliseconds(1)) {
     return "--wait-max must be at most 1ms (e.g. 100us)";
@@ -288,12 +291,13 @@ std::string validate(const RunConfig& config) {
 }
 
 std::string finish_config(const CommandLine& line, RunConfig& config) {
+  const bool from_file = !line.scenario_file.empty() || !line.url_file.empty();
   if (line.self_check) {
-    if (!line.url.empty()) return "--self-check runs against its own server: give no URL";
-  } else {
-    if (line.url.empty()) return "a URL is required (see --help)";
-    UrlError error;
-    if (!parse_url(line.url, config.url, error)) return error.message;
+    if (!line.urls.empty() || from_file) {
+      return "--self-check runs against its own server: give no URL";
+    }
+  } else if (line.urls.empty() && !from_file) {
+    return "a URL is required (see --help)";
   }
   if (std::string problem = parse_durations(line, config); !problem.empty()) return problem;
   if (line.arrival == "poisson") {
@@ -309,9 +313,22 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
     std::string error;
     if (!read_body_file(line.body_file, config.body, error)) return error;
   }
+  if (!line.self_check) {
+    if (std::string problem = assemble_scenario(line, config); !problem.empty()) return problem;
+  }
   for (const std::string& text : line.thresholds) {
     std::string error;
     if (!parse_threshold(text, config.thresholds.emplace_back(), error)) return error;
+    const std::string& label = config.thresholds.back().label;
+    const auto& requests = config.scenario.requests;
+    if (!label.empty() && std::none_of(requests.begin(), requests.end(), [&](const RequestSpec& r) {
+          return r.label == label;
+        })) {
+      std::string labels;
+      for (const RequestSpec& r : requests) labels += (labels.empty() ? "" : ", ") + quote(r.label);
+      return "--threshold " + quote(text) + ": no label " + quote(label) + " (labels: " + labels +
+             ")";
+    }
   }
   return validate(config);
 }

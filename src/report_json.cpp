@@ -161,6 +161,7 @@ json to_json(const Result& r) {
       {"bytes_per_second", r.bytes_per_second()},
       {"latency_ns", histogram_json(r.latency)},
       {"service_ns", histogram_json(r.service)},
+      {"labels", labels_json(r)},
       {"warmup", counters_json(r.warmup)},
       {"schedule", schedule_json(r)},
       {"verdict", to_json(r.verdict)},

@@ -12,7 +12,7 @@
 
 #include "ringfire/clock.hpp"
 #include "ringfire/plan.hpp"
-#include "ringfire/request.hpp"
+#include "ringfire/request_mix.hpp"
 #include "ringfire/sysmon_server.hpp"
 #include "ringfire/worker.hpp"
 
@@ -49,6 +49,53 @@ void merge_seconds(Result& result, const std::vector<std::unique_ptr<Worker>>& w
     s.max = h.count() != 0 ? Histogram::bucket_high(Histogram::bucket_index(h.max())) : 0;
     s.wall = result.start_wall + static_cast<double>(i);
   }
+}
+
+// Per label: the workers' figures summed; a run that did not count labels apart has one, the
+// totals.
+void merge_labels(Result& result, const std::vector<std::unique_ptr<Worker>>& workers) {
+  const std::vector<RequestSpec>& specs = result.config.scenario.requests;
+  result.labels_kept = keeps_labels(result.config.scenario);
+  result.labels.resize(result.labels_kept ? specs.size() : 1);
+  for (size_t l = 0; l < result.labels.size(); ++l) {
+    LabelSummary& s = result.labels[l];
+    s.label = l < specs.size() ? specs[l].label : result.config.url.target;
+    if (!result.labels_kept) {
+      s.counters = result.measured;
+      s.latency = result.latency;
+      continue;
+    }
+    for (const auto& w : workers) {
+      const std::vector<LabelResult>& labels = w->result().requests.labels;
+      if (l >= labels.size()) continue;
+      s.counters.add(labels[l].counters);
+      s.latency.merge(labels[l].latency);
+    }
+  }
+}
+
+// Each worker's preformatted requests. A batch that cannot go straight from a pool is written
+// into its connection's slot (worker.hpp): refuse a run whose slots would not fit in memory.
+std::string build_mixes(const RunConfig& config, const Plan& plan, std::vector<RequestMix>& mixes) {
+  constexpr size_t kMaxSlotBytes = size_t{1} << 30;
+  for (size_t i = 0; i < mixes.size(); ++i) {
+    MixOptions options;
+    options.variants = config.variants;
+    options.seed = config.seed;
+    options.worker = static_cast<uint32_t>(i);
+    options.workers = static_cast<uint32_t>(mixes.size());
+    options.depth = config.pipeline;
+    std::string error;
+    if (!RequestMix::build(config.scenario, config.url, options, mixes[i], error)) return error;
+    const RequestMix& m = mixes[i];
+    const size_t slots = m.max_size() * config.pipeline * plan.workers[i].connections;
+    if (!m.is_static() && (config.pipeline > 1 || m.has_patches()) && slots > kMaxSlotBytes) {
+      return "the requests need " + std::to_string(slots >> 20) +
+             " MiB of send buffers per worker (largest request " + std::to_string(m.max_size()) +
+             " bytes x pipeline x connections): lower --pipeline, -c or the body size";
+    }
+  }
+  return {};
 }
 
 // Open loop: was the schedule kept, and why not (schedule_verdict.hpp)?
@@ -127,7 +174,11 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   if (const std::string warning = oversubscription_warning(plan); !warning.empty()) {
     std::fprintf(stderr, "ringfire: warning: %s\n", warning.c_str());
   }
-  const RequestBytes requests(config);
+  std::vector<RequestMix> mixes(plan.workers.size());
+  if (std::string error = build_mixes(config, plan, mixes); !error.empty()) {
+    result.error = error;
+    return result;
+  }
   // A scan of every process's fds (~20 ms, longer on a starved CPU): before the clock marks, so
   // it delays the run instead of shortening it.
   ServerProbe server(config.endpoint.addr);
@@ -152,7 +203,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
 
   std::vector<std::unique_ptr<Worker>> workers;
   for (const WorkerPlan& wp : plan.workers) {
-    workers.push_back(std::make_unique<Worker>(config, wp, requests, marks));
+    workers.push_back(std::make_unique<Worker>(config, wp, mixes[workers.size()], marks));
     result.worker_cpus.push_back(wp.cpu);
   }
   // Workers never take signals: the main thread's handler sets `stop`, which they poll.
@@ -193,6 +244,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
   result.interrupted = stop.load();
   merge_seconds(result, workers);
+  merge_labels(result, workers);
   result.verdict = judge(result.client, run_facts(result, plan, std::move(server_usage)));
   judge_schedule(result);  // after the verdict: it names the client's and the server's part
   result.outcome = judge_outcome(result, marks.measure_start_ns);

@@ -1,5 +1,6 @@
 #include "ringfire/threshold.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cinttypes>
 #include <cmath>
@@ -124,12 +125,21 @@ bool parse_threshold(const std::string& text, Threshold& out, std::string& error
   };
   Threshold t;
   t.expr = text;
-  size_t pos = 0;
+  // A label prefix ends at the last ':' before the operator (labels may hold ':' themselves).
+  const size_t op_at = text.find_first_of("<>=");
+  const size_t colon = text.rfind(':', op_at == std::string::npos ? text.size() : op_at);
+  size_t start = 0;
+  if (colon != std::string::npos && (op_at == std::string::npos || colon < op_at)) {
+    if (colon == 0) return fail(0, "a label before ':'");
+    t.label = text.substr(0, colon);
+    start = colon + 1;
+  }
+  size_t pos = start;
   while (pos < text.size() && is_metric_char(text[pos])) ++pos;
-  if (pos == 0)
-    return fail(0, "a metric (p99, mean, max, min, rps, errors, timeouts, closed, ...)");
-  if (!set_metric(text.substr(0, pos), t)) {
-    return fail(0,
+  if (pos == start)
+    return fail(start, "a metric (p99, mean, max, min, rps, errors, timeouts, closed, ...)");
+  if (!set_metric(text.substr(start, pos - start), t)) {
+    return fail(start,
                 "a metric: pNN from p0 to p100, mean, max, min, rps, errors, timeouts or an "
                 "error class (connect, read, write, timeout, parse, closed, unsolicited, "
                 "after_close)");
@@ -149,8 +159,17 @@ bool parse_threshold(const std::string& text, Threshold& out, std::string& error
 }
 
 ThresholdCheck evaluate(const Threshold& t, const Result& result) {
-  const Histogram& latency = result.latency;
-  const Counters& measured = result.measured;
+  const Histogram* histogram = &result.latency;
+  const Counters* counters = &result.measured;
+  if (!t.label.empty()) {
+    const auto l = std::find_if(result.labels.begin(), result.labels.end(),
+                                [&t](const LabelSummary& s) { return s.label == t.label; });
+    if (l == result.labels.end()) return {};  // finish_config() refuses unknown labels
+    histogram = &l->latency;
+    counters = &l->counters;
+  }
+  const Histogram& latency = *histogram;
+  const Counters& measured = *counters;
   double value = 0;
   if (t.is_latency() && latency.count() == 0) return {};  // nothing measured: no pass
   switch (t.kind) {
@@ -167,7 +186,9 @@ ThresholdCheck evaluate(const Threshold& t, const Result& result) {
       value = static_cast<double>(latency.min());
       break;
     case ThresholdMetric::kRps:
-      value = result.requests_per_second();
+      value = result.measured_seconds > 0
+                  ? static_cast<double>(measured.completed) / result.measured_seconds
+                  : 0;
       break;
     case ThresholdMetric::kErrors:
       value = static_cast<double>(measured.failed());

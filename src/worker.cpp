@@ -119,14 +119,47 @@ void Worker::maybe_send(uint32_t id) {
   const bool measured = measuring();
   const uint32_t n = ledger_.take_budget(depth_, measured);
   if (n == 0) return;  // -n budget spent
-  ledger_.queue(id, n, 0, measured, measured && plan_.limited, now_);
+  queue_requests(id, 0, n, 0, measured);
   send_requests(id, n);
 }
 
-// Queues the send of the ledger's newest `n` requests on `id`: contiguous preformatted bytes.
+// Enters `n` requests on `id` in the ledger, as entries [first, first + n) of the batch being
+// built: each one's label and variant is picked here (a static request needs no pick).
+void Worker::queue_requests(uint32_t id, uint32_t first, uint32_t n, uint64_t intended,
+                            bool measured) {
+  const bool budgeted = measured && plan_.limited;
+  if (static_requests_) {
+    ledger_.queue(id, n, intended, measured, budgeted, now_);
+    return;
+  }
+  const bool idle = ledger_.outstanding(id) == 0;
+  for (uint32_t k = first; k < first + n; ++k) {
+    picks_[k] = mix_.pick();
+    queued_[k] = {picks_[k].label, static_cast<uint32_t>(mix_.bytes(picks_[k]).size())};
+  }
+  ledger_.queue(id, n, intended, measured, budgeted, now_, &queued_[first]);
+  // The next response answers the oldest request: is it a HEAD's (no body)?
+  if (mixed_head_ && idle) conns_[id].parser.set_head_request(mix_.head(picks_[first].label));
+}
+
+// The bytes of the batch's first `n` picks: from the pool when they can go as they are, else
+// written (with their {seq} values) into the connection's slot.
+std::span<const char> Worker::write_batch(uint32_t id, uint32_t n) {
+  if (static_requests_) return mix_.static_batch(n);
+  if (n == 1 && !mix_.needs_patch(picks_[0])) return mix_.bytes(picks_[0]);
+  char* slot = &send_slots_[size_t{id} * slot_size_];
+  size_t used = 0;
+  for (uint32_t k = 0; k < n; ++k) {
+    mix_.write(picks_[k], slot + used);
+    used += mix_.bytes(picks_[k]).size();
+  }
+  return {slot, used};
+}
+
+// Queues the send of the ledger's newest `n` requests on `id` (the batch's picks).
 void Worker::send_requests(uint32_t id, uint32_t n) {
   Connection& c = conns_[id];
-  const auto bytes = requests_.batch(n);
+  const auto bytes = write_batch(id, n);
   io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
                      MSG_NOSIGNAL | MSG_WAITALL);
@@ -226,6 +259,7 @@ bool Worker::on_response(uint32_t id) {
     return false;
   }
   ++c.responses;
+  if (mixed_head_) c.parser.set_head_request(mix_.head(ledger_.oldest_label(id)));
   if (!info.keep_alive) {
     on_announced_close(id);
     return false;

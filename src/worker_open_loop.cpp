@@ -42,7 +42,7 @@ void Worker::dispatch_due() {
       const uint64_t intended = pacer_.next();
       const bool measured = intended >= marks_.measure_start_ns;
       if (ledger_.take_budget(1, measured) == 0) break;
-      ledger_.queue(id, 1, intended, measured, measured && plan_.limited, now_);
+      queue_requests(id, n, 1, intended, measured);
       pacer_.advance();
       ++n;
     }

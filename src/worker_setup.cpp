@@ -31,40 +31,58 @@ unsigned recv_buffer_count(uint32_t connections) {
   return n;
 }
 
-LedgerPlan ledger_plan(const WorkerPlan& plan, const RequestBytes& requests,
+LedgerPlan ledger_plan(const RunConfig& config, const WorkerPlan& plan, const RequestMix& mix,
                        const RunMarks& marks) {
   LedgerPlan p;
   p.connections = plan.connections;
-  p.depth = requests.depth();
+  p.depth = config.pipeline;
   p.measure_start_ns = marks.measure_start_ns;
   p.stop_ns = marks.stop_ns;
   p.open_loop = plan.rate > 0;
   p.limited = plan.limited;
   p.budget = plan.requests;
-  p.request_bytes = requests.size();
+  p.request_bytes = mix.is_static() ? mix.static_batch(1).size() : 0;
+  if (keeps_labels(config.scenario)) {
+    for (const RequestSpec& r : config.scenario.requests) p.labels.push_back(r.expect);
+  }
   return p;
+}
+
+// Some labels are HEAD and some are not: which one a response answers decides its framing.
+bool mixed_head(const RequestMix& mix) {
+  bool head = false, other = false;
+  for (uint16_t l = 0; l < mix.labels(); ++l) (mix.head(l) ? head : other) = true;
+  return head && other;
 }
 
 }  // namespace
 
-Worker::Worker(const RunConfig& config, const WorkerPlan& plan, const RequestBytes& requests,
+Worker::Worker(const RunConfig& config, const WorkerPlan& plan, RequestMix& mix,
                const RunMarks& marks)
     : config_(config),
       plan_(plan),
-      requests_(requests),
+      mix_(mix),
+      static_requests_(mix.is_static()),
+      mixed_head_(mixed_head(mix)),
+      picks_(config.pipeline),
+      queued_(config.pipeline),
       marks_(marks),
       timeout_ns_(static_cast<uint64_t>(config.timeout.count())),
       open_loop_(plan.rate > 0),
-      depth_(requests.depth()),
+      depth_(config.pipeline),
       pacer_(
           plan.rate, config.arrival, config.seed + plan.index, marks.start_ns,
           static_cast<uint64_t>(config.ramp.count()),
           plan.rate > 0 ? static_cast<double>(plan.index) / static_cast<double>(plan.workers) : 0),
       conns_(plan.connections),
-      ledger_(ledger_plan(plan, requests, marks)),
+      ledger_(ledger_plan(config, plan, mix, marks)),
       timers_(plan.connections, std::max<uint64_t>(timeout_ns_, 1'000'000'000), marks.start_ns) {
   ready_.reserve(plan.connections);
-  for (Connection& c : conns_) c.parser.set_head_request(requests.head());
+  for (Connection& c : conns_) c.parser.set_head_request(mix.head(0));
+  if (!static_requests_ && (depth_ > 1 || mix.has_patches())) {
+    slot_size_ = mix.max_size() * depth_;
+    send_slots_.resize(slot_size_ * plan.connections);
+  }
 }
 
 Worker::~Worker() {

@@ -22,7 +22,15 @@ Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usa
 )";
 
 void declare_load(CLI::App& app, RunConfig& config, CommandLine& line) {
-  app.add_option("url", line.url, "Target URL: http://host[:port]/path?query");
+  app.add_option("url", line.urls,
+                 "Target URL: http://host[:port]/path?query (several: one label each, equal "
+                 "weights)");
+  app.add_option("--scenario", line.scenario_file,
+                 "JSON scenario: labelled requests with templates, weights and expectations");
+  app.add_option("--url-file", line.url_file,
+                 "Requests from a file, one '[METHOD] URL [@body-file]' a line");
+  app.add_option("--variants", config.variants,
+                 "Preformatted requests per label and worker for templates (default 4096)");
   app.add_flag("--self-check", line.self_check,
                "Measure ringfire's own ceiling on this machine against the bundled server");
   app.add_option("-c,--connections", config.connections, "Connections to keep open (default 10)");

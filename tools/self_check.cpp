@@ -90,6 +90,7 @@ int self_check(RunConfig config, bool connections_given, std::atomic<bool>& stop
   }
   UrlError url_error;
   parse_url("http://" + server->address() + "/", config.url, url_error);
+  config.scenario = single_url_scenario(config);
   std::vector<Endpoint> endpoints;
   if (!resolve(config.url, endpoints, error)) {
     std::fprintf(stderr, "ringfire: self-check: %s\n", error.c_str());

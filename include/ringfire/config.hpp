@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "ringfire/scenario.hpp"
 #include "ringfire/threshold.hpp"
 #include "ringfire/url.hpp"
 
@@ -62,6 +63,10 @@ struct RunConfig {
   // NUL; no Transfer-Encoding (the body is sent whole); a Content-Length must equal the body's.
   std::vector<std::string> headers;
   std::string body;  // rule: at most kMaxBodyBytes
+  // What is sent, by label: finish_config() always fills it (one URL is a scenario of one label
+  // made of the method, target, headers and body above). rule: at most kMaxLabels labels.
+  Scenario scenario;
+  uint32_t variants = 4096;  // preformatted requests per label and worker. rule: 1 to 1,000,000
 
   std::string json_path;
   std::string timeseries_path;
@@ -85,7 +90,11 @@ std::string validate(const RunConfig& config);
 
 // What the command line gives as text, parsed once by finish_config(). Empty means "not given".
 struct CommandLine {
-  std::string url;       // rule: required, except with --self-check, which forbids it
+  // rule: one URL is required, except with --self-check (none) or --scenario / --url-file (at
+  // most one: it gives host and port); several URLs make a scenario of equal weights.
+  std::vector<std::string> urls;
+  std::string scenario_file;  // --scenario FILE (JSON)
+  std::string url_file;       // --url-file FILE: "[METHOD] URL [@body-file]" a line
   std::string duration;  // empty: 10 s, or no time limit with --requests (5 s for --self-check)
   std::string warmup;
   std::string timeout = "2s";
@@ -102,6 +111,17 @@ struct CommandLine {
 // validates the whole. Empty on success; otherwise the one-line reason. Every duration must parse
 // (see parse_duration), and --duration and --timeout must not be zero.
 std::string finish_config(const CommandLine& line, RunConfig& config);
+
+// The most labels a scenario may have (a label's index is 16 bits in the request ledger).
+inline constexpr size_t kMaxLabels = 10'000;
+
+// Fills config.scenario and config.url from the command line's URLs, --scenario or --url-file
+// (config_scenario.cpp). Empty on success; otherwise the one-line reason.
+std::string assemble_scenario(const CommandLine& line, RunConfig& config);
+// One URL as a scenario of one label: config's method, target, headers and body.
+Scenario single_url_scenario(const RunConfig& config);
+// The run counts each label apart: several labels, or one with an expect to check.
+bool keeps_labels(const Scenario& scenario);
 
 // The largest --body-file read_body_file() takes.
 inline constexpr size_t kMaxBodyBytes = size_t{16} << 20;

@@ -22,6 +22,10 @@ nlohmann::json histogram_json(const Histogram& h);
 // run was interrupted; value null when there was nothing to measure).
 void print_thresholds(const Result& result, std::ostream& out);
 nlohmann::json thresholds_json(const Result& result);
+// Per label: the Aggregate table (only when the labels were counted apart) and the JSON's
+// "labels" list (always; a run of one URL has one label, the totals).
+void print_labels(const Result& result, std::ostream& out);
+nlohmann::json labels_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
 // HdrHistogram's plotters read it.

@@ -50,6 +50,13 @@ struct Outcome {
   double silent_from_s = -1;  // kServerStopped: seconds into the measured window
 };
 
+// One label of the scenario over the measured window (a run of one URL has one: the totals).
+struct LabelSummary {
+  std::string label;
+  Counters counters;
+  Histogram latency;  // completed responses only
+};
+
 struct Result {
   RunConfig config;
   uint32_t workers = 0;
@@ -59,6 +66,10 @@ struct Result {
   Histogram latency;
   Histogram service;
   std::vector<SecondSummary> seconds;
+  // Per label, in the scenario's order. `labels_kept`: the workers counted them apart (several
+  // labels, or an expect); otherwise the one entry is the totals.
+  std::vector<LabelSummary> labels;
+  bool labels_kept = false;
   ScheduleStats schedule;
   std::vector<Delta> client;    // machine samples, one per measured second (the last may be short)
   Verdict verdict;              // is the client the bottleneck? judged from `client`

@@ -29,6 +29,7 @@ const char* to_string(ThresholdOp op);
 
 struct Threshold {
   std::string expr;    // as given
+  std::string label;   // "fib:p95<20ms": the scenario label it is about; empty: the totals
   std::string metric;  // the metric's name as given ("p99.9", "mean", "closed")
   ThresholdMetric kind = ThresholdMetric::kPercentile;
   double percentile = 0;                          // kPercentile: 0 to 100
@@ -47,7 +48,7 @@ struct ThresholdCheck {
   bool pass = false;
 };
 
-// Parses `text`. False with a one-line `error` naming the expression, the 1-based byte offset of
+// Parses `text` ("[LABEL:]METRIC OP VALUE"). False with a one-line `error` naming the expression, the 1-based byte offset of
 // the problem and what was expected there.
 bool parse_threshold(const std::string& text, Threshold& out, std::string& error);
 

@@ -7,6 +7,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,7 +16,7 @@
 #include "ringfire/ledger.hpp"
 #include "ringfire/pacer.hpp"
 #include "ringfire/plan.hpp"
-#include "ringfire/request.hpp"
+#include "ringfire/request_mix.hpp"
 #include "ringfire/ring.hpp"
 #include "ringfire/stats.hpp"
 #include "ringfire/timer_wheel.hpp"
@@ -55,8 +56,8 @@ struct WorkerResult {
 // accounting is the RequestLedger's.
 class Worker {
  public:
-  Worker(const RunConfig& config, const WorkerPlan& plan, const RequestBytes& requests,
-         const RunMarks& marks);
+  // `mix`: this worker's own preformatted requests (it picks from them and patches {seq}).
+  Worker(const RunConfig& config, const WorkerPlan& plan, RequestMix& mix, const RunMarks& marks);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
   ~Worker();
@@ -101,7 +102,9 @@ class Worker {
   bool on_response(uint32_t id);
   void on_parse_error(uint32_t id);
   void maybe_send(uint32_t id);
+  void queue_requests(uint32_t id, uint32_t first, uint32_t n, uint64_t intended, bool measured);
   void send_requests(uint32_t id, uint32_t n);
+  std::span<const char> write_batch(uint32_t id, uint32_t n);
   void follow_deadline(uint32_t id);
 
   // worker_connections.cpp: connection lifecycle (cold paths).
@@ -128,7 +131,18 @@ class Worker {
 
   const RunConfig& config_;
   const WorkerPlan plan_;
-  const RequestBytes& requests_;
+  RequestMix& mix_;
+  const bool static_requests_;  // one request, no {seq}: a batch is contiguous pooled copies
+  const bool mixed_head_;       // HEAD and other methods: the parser is told per response
+  // The batch being queued: each request's pick (label, variant) and what the ledger records.
+  std::vector<RequestMix::Pick> picks_;
+  std::vector<QueuedRequest> queued_;
+  // Per connection, room for one batch, for batches that cannot be sent from the pool as they
+  // are (several requests, or {seq} fields to patch). A connection's next batch is written only
+  // after the kernel is done with this one (closed loop: its responses are in; open loop: its
+  // send completed, send_busy). Empty when every send comes from the pool.
+  std::vector<char> send_slots_;
+  size_t slot_size_ = 0;
   const RunMarks marks_;
   const uint64_t timeout_ns_;
   const bool open_loop_;

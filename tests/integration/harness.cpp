@@ -106,6 +106,20 @@ void expect_accounting(const nlohmann::json& result) {
   EXPECT_EQ(completed, u(t, "completed"));
   EXPECT_EQ(errors, u(t, "failed"));
   EXPECT_EQ(result.at("latency_ns").at("count").get<uint64_t>(), u(t, "completed"));
+  // Every label balances the same way, and the labels add up to the totals.
+  uint64_t label_sent = 0, label_completed = 0, label_failed = 0, label_in_flight = 0;
+  for (const nlohmann::json& l : result.at("labels")) {
+    EXPECT_EQ(u(l, "sent"), u(l, "completed") + u(l, "failed") + u(l, "in_flight")) << l.dump();
+    EXPECT_EQ(l.at("latency_ns").at("count").get<uint64_t>(), u(l, "completed"));
+    label_sent += u(l, "sent");
+    label_completed += u(l, "completed");
+    label_failed += u(l, "failed");
+    label_in_flight += u(l, "in_flight");
+  }
+  EXPECT_EQ(label_sent, u(t, "sent"));
+  EXPECT_EQ(label_completed, u(t, "completed"));
+  EXPECT_EQ(label_failed, u(t, "failed"));
+  EXPECT_EQ(label_in_flight, u(t, "in_flight"));
 }
 
 int64_t TargetServer::stop_and_count() {

@@ -50,7 +50,7 @@ std::string finish(CommandLine line, RunConfig& config) {
 
 CommandLine with_url() {
   CommandLine line;
-  line.url = "http://127.0.0.1:8080/x";
+  line.urls = {"http://127.0.0.1:8080/x"};
   return line;
 }
 
@@ -97,7 +97,7 @@ TEST(FinishConfig, UrlRequiredExceptForSelfCheck) {
   line.self_check = true;
   EXPECT_EQ(finish(line, config), "--self-check runs against its own server: give no URL");
   line.self_check = false;
-  line.url = "https://h/";
+  line.urls = {"https://h/"};
   EXPECT_NE(finish(line, config).find("TLS"), std::string::npos);
 }
 

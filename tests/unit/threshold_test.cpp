@@ -191,6 +191,31 @@ TEST(ThresholdEvaluate, RatesAndCounts) {
   EXPECT_TRUE(check("parse==0", r).pass);
 }
 
+TEST(ThresholdParse, LabelPrefix) {
+  EXPECT_EQ(parse_ok("fib:p95<20ms").label, "fib");
+  EXPECT_EQ(parse_ok("fib:p95<20ms").metric, "p95");
+  EXPECT_EQ(parse_ok("/a:b:errors<1%").label, "/a:b");  // the last ':' before the operator
+  EXPECT_EQ(parse_ok("p99<1s").label, "");
+  EXPECT_NE(parse_error(":p99<1s").find("at 1: expected a label"), std::string::npos);
+  EXPECT_NE(parse_error("fib:nope<1s").find("at 5: expected a metric"), std::string::npos);
+}
+
+TEST(ThresholdEvaluate, ALabelsOwnFigures) {
+  Result r = synthetic();
+  LabelSummary& slow = r.labels.emplace_back();
+  slow.label = "slow";
+  for (int i = 0; i < 10; ++i) slow.latency.record(500'000'000);
+  slow.counters.sent = 10;
+  slow.counters.completed = 8;
+  slow.counters.errors[static_cast<size_t>(ErrorClass::kUnexpectedStatus)] = 2;
+  EXPECT_DOUBLE_EQ(*check("slow:max<1s", r).value, 500e6);
+  EXPECT_FALSE(check("slow:p50<100ms", r).pass);
+  EXPECT_TRUE(check("p50<100ms", r).pass);  // the totals are another matter
+  EXPECT_DOUBLE_EQ(*check("slow:errors<1%", r).value, 20);
+  EXPECT_DOUBLE_EQ(*check("slow:unexpected_status==0", r).value, 2);
+  EXPECT_DOUBLE_EQ(*check("slow:rps>0", r).value, 8 / r.measured_seconds);
+}
+
 TEST(ThresholdEvaluate, NothingMeasuredNeverPasses) {
   Result r;
   EXPECT_FALSE(check("p99<1s", r).value.has_value());
