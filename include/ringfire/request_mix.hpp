@@ -3,15 +3,22 @@
 // body), and the weighted choice among labels. The hot path picks a request and sends its bytes;
 // {seq} fields are patched in place at their fixed width in a copy (write()). Nothing is formatted
 // while the run goes.
+//
+// Each request is: "METHOD target HTTP/1.1", Host (the URL's, unless the label sets Host), the
+// label's headers in order, Content-Length when the body is not empty (and "Content-Length: 0"
+// for POST, PUT and PATCH without a body) unless the label sets it, a blank line, the body. A
+// label with no random placeholder ({seq} aside) has one variant. All pools live in one arena.
 #pragma once
 
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <optional>
 #include <span>
 #include <string>
 #include <vector>
 
+#include "ringfire/rng.hpp"
 #include "ringfire/scenario.hpp"
 #include "ringfire/url.hpp"
 
@@ -47,11 +54,96 @@ class RequestMix {
   bool has_patches() const;                              // some label has {seq} fields
   size_t max_size() const;                               // the largest request of any pool
 
-  Pick pick();  // a label by weight and a variant uniformly, from this worker's seeded generator
-  std::span<const char> bytes(Pick p) const;  // as pooled ({seq} fields hold zeros)
-  bool needs_patch(Pick p) const;
+  // A label by weight and a variant uniformly, from this worker's seeded generator.
+  Pick pick() {
+    uint16_t l = 0;
+    if (thresholds_.size() > 1) {
+      // The first label whose cumulative threshold lies above the draw (binary search).
+      const uint64_t r = rng_.next();
+      size_t lo = 0, hi = thresholds_.size() - 1;
+      while (lo < hi) {
+        const size_t mid = (lo + hi) / 2;
+        if (r < thresholds_[mid]) {
+          hi = mid;
+        } else {
+          lo = mid + 1;
+        }
+      }
+      l = static_cast<uint16_t>(lo);
+    }
+    const uint32_t n = pools_[l].variants;
+    // Multiply-shift (Lemire): bias below n / 2^64, far under what a run can see.
+    const uint32_t v =
+        n == 1 ? 0 : static_cast<uint32_t>((static_cast<Rng::UInt128>(rng_.next()) * n) >> 64);
+    return {l, v};
+  }
+  // As pooled ({seq} fields hold zeros).
+  std::span<const char> bytes(Pick p) const {
+    const Variant& v = variants_[pools_[p.label].first + p.variant];
+    return {arena_.data() + v.offset, v.size};
+  }
+  bool needs_patch(Pick p) const { return pools_[p.label].seq_fields != 0; }
   // Copies the request to `dst` (bytes(p).size() bytes) with this worker's next {seq} values.
-  void write(Pick p, char* dst);
+  void write(Pick p, char* dst) {
+    const Pool& pool = pools_[p.label];
+    const Variant& v = variants_[pool.first + p.variant];
+    std::memcpy(dst, arena_.data() + v.offset, v.size);
+    if (pool.seq_fields == 0) return;
+    const uint64_t k = seq_count_++;
+    for (uint32_t i = 0; i < pool.seq_fields; ++i) {
+      const Patch& f = patches_[v.first_patch + i];
+      write_digits(dst + f.offset, f.width, f.start + worker_ + k * workers_);
+    }
+  }
+
+  // `width` decimal digits of `value`, zero-padded (the low digits if it has more), two at a
+  // time from a table: what write() does to a {seq} field.
+  static void write_digits(char* dst, uint32_t width, uint64_t value) {
+    static constexpr char kPairs[] =
+        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+        "8081828384858687888990919293949596979899";
+    char* at = dst + width;
+    while (at - dst >= 2) {
+      const uint64_t pair = value % 100;
+      value /= 100;
+      at -= 2;
+      std::memcpy(at, kPairs + 2 * pair, 2);
+    }
+    if (at != dst) *--at = static_cast<char>('0' + value % 10);
+  }
+
+ private:
+  struct Pool {
+    std::string label;
+    uint32_t first = 0;       // index of its first variant in variants_
+    uint32_t variants = 0;    // how many
+    uint32_t seq_fields = 0;  // {seq} fields per variant
+    bool head = false;
+  };
+  struct Variant {
+    size_t offset;         // in arena_
+    uint32_t size;         // bytes
+    uint32_t first_patch;  // index of its first {seq} field in patches_
+  };
+  struct Patch {
+    uint32_t offset;  // from the start of the request
+    uint32_t width;
+    uint64_t start;
+  };
+  friend class RequestMixBuilder;
+
+  std::vector<char> arena_;
+  std::vector<Pool> pools_;
+  std::vector<Variant> variants_;
+  std::vector<Patch> patches_;
+  std::vector<uint64_t> thresholds_;  // cumulative label weights scaled to 2^64, the last: max
+  std::vector<char> static_batch_;    // depth copies of the only request, when is_static()
+  size_t max_size_ = 0;
+  Rng rng_;
+  uint64_t seq_count_ = 0;  // requests with {seq} fields written so far (k)
+  uint64_t worker_ = 0;
+  uint64_t workers_ = 1;
 };
 
 }  // namespace ringfire
