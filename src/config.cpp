@@ -321,9 +321,8 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
     if (!parse_threshold(text, config.thresholds.emplace_back(), error)) return error;
     const std::string& label = config.thresholds.back().label;
     const auto& requests = config.scenario.requests;
-    if (!label.empty() && std::none_of(requests.begin(), requests.end(), [&](const RequestSpec& r) {
-          return r.label == label;
-        })) {
+    if (!label.empty() && std::none_of(requests.begin(), requests.end(),
+                                       [&](const RequestSpec& r) { return r.label == label; })) {
       std::string labels;
       for (const RequestSpec& r : requests) labels += (labels.empty() ? "" : ", ") + quote(r.label);
       return "--threshold " + quote(text) + ": no label " + quote(label) + " (labels: " + labels +

@@ -11,12 +11,6 @@ namespace ringfire {
 
 namespace {
 
-RequestTemplate literal(std::string text) {
-  RequestTemplate t;
-  if (!text.empty()) t.parts.push_back({TemplatePart::Kind::kLiteral, std::move(text)});
-  return t;
-}
-
 bool iequal(std::string_view a, std::string_view b) {
   return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
            return std::tolower(static_cast<unsigned char>(x)) ==
@@ -33,7 +27,7 @@ ScenarioHeader split_header(const std::string& header) {
   value.remove_prefix(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
   while (!value.empty() && (value.back() == ' ' || value.back() == '\t')) value.remove_suffix(1);
-  return {header.substr(0, colon), literal(std::string(value))};
+  return {header.substr(0, colon), literal_template(value)};
 }
 
 // -H with several requests: added to each that does not set the header itself. Content-Length
@@ -85,8 +79,8 @@ Scenario single_url_scenario(const RunConfig& config) {
   RequestSpec r;
   r.label = config.url.target;
   r.method = config.method;
-  r.target = literal(config.url.target);
-  r.body = literal(config.body);
+  r.target = literal_template(config.url.target);
+  r.body = literal_template(config.body);
   Scenario s;
   s.base_url = "http://" + config.url.host_header;
   s.requests.push_back(std::move(r));
@@ -108,7 +102,7 @@ std::string assemble_scenario(const CommandLine& line, RunConfig& config) {
     if (!scenario_from_urls(line.urls, config.scenario, error)) return error;
     for (RequestSpec& r : config.scenario.requests) {
       r.method = config.method;
-      r.body = literal(config.body);
+      r.body = literal_template(config.body);
     }
     if (std::string problem = url_of(line.urls.front(), config.url); !problem.empty()) {
       return problem;

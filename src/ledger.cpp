@@ -64,10 +64,13 @@ void RequestLedger::finish(uint64_t now) {
 // The oldest request was answered, but its label's expect refused the response: it failed (by
 // `why`), without giving its -n budget back (it was answered; a replacement would be one request
 // too many), and its latency is not a completion's.
-RequestLedger::Match RequestLedger::refuse(const Pending& p, ErrorClass why, uint64_t now) {
+RequestLedger::Match RequestLedger::refuse(const Pending& p, ErrorClass why,
+                                           uint64_t response_bytes, uint64_t now) {
   counters_for(p.measured).errors[static_cast<size_t>(why)]++;
   if (p.measured) {
-    result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
+    Counters& label = result_.labels[p.label].counters;
+    label.errors[static_cast<size_t>(why)]++;
+    label.bytes_received += response_bytes;
     if (SecondStats* sec = second_at(now)) sec->errors++;
   }
   return Match::kRefused;

@@ -24,7 +24,8 @@ uint64_t samples(const Counters& c) {
 void print_row(const std::string& label, const Counters& c, const Histogram& h, double seconds,
                std::ostream& out) {
   const uint64_t n = samples(c);
-  const double error_pct = n != 0 ? 100.0 * static_cast<double>(c.failed()) / static_cast<double>(n) : 0;
+  const double error_pct =
+      n != 0 ? 100.0 * static_cast<double>(c.failed()) / static_cast<double>(n) : 0;
   const double per_s = seconds > 0 ? 1 / seconds : 0;
   char line[320];
   std::snprintf(line, sizeof(line),
@@ -32,8 +33,8 @@ void print_row(const std::string& label, const Counters& c, const Histogram& h, 
                 label.c_str(), n, ms(static_cast<uint64_t>(h.mean())).c_str(),
                 ms(h.value_at_percentile(50)).c_str(), ms(h.value_at_percentile(90)).c_str(),
                 ms(h.value_at_percentile(95)).c_str(), ms(h.value_at_percentile(99)).c_str(),
-                ms(h.min()).c_str(), ms(h.max()).c_str(), error_pct,
-                static_cast<double>(n) * per_s, static_cast<double>(c.bytes_received) / 1024 * per_s,
+                ms(h.min()).c_str(), ms(h.max()).c_str(), error_pct, static_cast<double>(n) * per_s,
+                static_cast<double>(c.bytes_received) / 1024 * per_s,
                 static_cast<double>(c.bytes_sent) / 1024 * per_s);
   out << line;
 }
@@ -42,14 +43,15 @@ void print_row(const std::string& label, const Counters& c, const Histogram& h, 
 
 void print_labels(const Result& r, std::ostream& out) {
   if (!r.labels_kept) return;
-  out << "\n  Labels (latency in ms, of completed responses; errors include unexpected responses)\n";
+  out << "\n  Labels (latency in ms, of completed responses; errors include unexpected "
+         "responses)\n";
   char head[320];
-  std::snprintf(head, sizeof(head),
-                "  %-16s %9s %8s %8s %8s %8s %8s %8s %8s %8s %10s %10s %9s\n", "label", "samples",
-                "average", "median", "p90", "p95", "p99", "min", "max", "error", "req/s",
-                "recv KB/s", "sent KB/s");
+  std::snprintf(head, sizeof(head), "  %-16s %9s %8s %8s %8s %8s %8s %8s %8s %8s %10s %10s %9s\n",
+                "label", "samples", "average", "median", "p90", "p95", "p99", "min", "max", "error",
+                "req/s", "recv KB/s", "sent KB/s");
   out << head;
-  for (const LabelSummary& l : r.labels) print_row(l.label, l.counters, l.latency, r.measured_seconds, out);
+  for (const LabelSummary& l : r.labels)
+    print_row(l.label, l.counters, l.latency, r.measured_seconds, out);
   print_row("TOTAL", r.measured, r.latency, r.measured_seconds, out);
   for (const LabelSummary& l : r.labels) {
     std::string why;

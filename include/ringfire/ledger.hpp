@@ -171,7 +171,8 @@ class RequestLedger {
   void open_seconds_to(uint64_t index);  // cold: a new second began
   void close_last_second();
   void stamp_one(Pending& p, uint64_t now);
-  Match refuse(const Pending& p, ErrorClass why, uint64_t now);  // cold: an expect failed
+  // Cold: an expect failed.
+  Match refuse(const Pending& p, ErrorClass why, uint64_t response_bytes, uint64_t now);
   bool keeps_labels() const { return !result_.labels.empty(); }
 
   const LedgerPlan plan_;
@@ -271,8 +272,9 @@ inline RequestLedger::Match RequestLedger::complete(uint32_t id, uint16_t status
   LabelResult* label = nullptr;
   if (keeps_labels()) {
     const Expect& e = plan_.labels[p.label];
-    if (!e.status_ok(status)) return refuse(p, ErrorClass::kUnexpectedStatus, now);
-    if (!e.body_ok(body_bytes)) return refuse(p, ErrorClass::kUnexpectedBodySize, now);
+    if (!e.status_ok(status)) return refuse(p, ErrorClass::kUnexpectedStatus, response_bytes, now);
+    if (!e.body_ok(body_bytes))
+      return refuse(p, ErrorClass::kUnexpectedBodySize, response_bytes, now);
     if (p.measured) label = &result_.labels[p.label];
   }
   Counters& c = counters_for(p.measured);

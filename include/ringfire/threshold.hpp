@@ -48,8 +48,8 @@ struct ThresholdCheck {
   bool pass = false;
 };
 
-// Parses `text` ("[LABEL:]METRIC OP VALUE"). False with a one-line `error` naming the expression, the 1-based byte offset of
-// the problem and what was expected there.
+// Parses `text` ("[LABEL:]METRIC OP VALUE"). False with a one-line `error` naming the expression,
+// the 1-based byte offset of the problem and what was expected there.
 bool parse_threshold(const std::string& text, Threshold& out, std::string& error);
 
 ThresholdCheck evaluate(const Threshold& threshold, const Result& result);

@@ -1,0 +1,165 @@
+// Scenarios end to end against ringfire-target: label shares follow the weights, every label
+// balances and the labels add up to the totals (expect_accounting), an expect refuses only its own
+// label's responses, and the quick forms (several URLs, --url-file) and bad files behave.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+
+#include "harness.hpp"
+
+namespace ringfire::testing {
+namespace {
+
+using nlohmann::json;
+
+// A folder of its own for a test's files, removed afterwards.
+class Files {
+ public:
+  Files() {
+    char pattern[] = "/tmp/ringfire-scenario-XXXXXX";
+    dir_ = mkdtemp(pattern) != nullptr ? pattern : "";
+  }
+  ~Files() { std::filesystem::remove_all(dir_); }
+  std::string write(const std::string& name, const std::string& text) const {
+    const std::string path = dir_ + "/" + name;
+    std::ofstream(path) << text;
+    return path;
+  }
+
+ private:
+  std::string dir_;
+};
+
+const json& label(const json& result, const std::string& name) {
+  for (const json& l : result.at("labels")) {
+    if (l.at("label") == name) return l;
+  }
+  static const json none;
+  ADD_FAILURE() << "no label " << name << " in " << result.at("labels").dump();
+  return none;
+}
+
+uint64_t u(const json& j, const char* key) {
+  return j.at(key).get<uint64_t>();
+}
+
+TEST(Scenario, LabelSharesFollowTheWeightsAndEveryLabelBalances) {
+  Files files;
+  const std::string scenario = files.write("s.json", R"({"requests": [
+    {"label": "a", "path": "/a/{rand:1:50}", "weight": 1},
+    {"label": "b", "path": "/b/{rand:100:199}?q={choice:x,y,z}", "weight": 2},
+    {"label": "c", "method": "POST", "path": "/c/{seq}", "body": "{{\"id\": {seq:7}}}", "weight": 7}
+  ]})");
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run = run_ringfire(
+      {"-c", "8", "-p", "2", "-t", "2", "-n", "20000", "--scenario", scenario, server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  ASSERT_TRUE(run.result.is_object());
+  expect_accounting(run.result);
+  const json& totals = run.result["totals"];
+  EXPECT_EQ(u(totals, "completed"), 20000u);
+  const double sent = static_cast<double>(u(totals, "sent"));
+  const std::pair<const char*, double> weights[] = {{"a", 0.1}, {"b", 0.2}, {"c", 0.7}};
+  for (const auto& [name, share] : weights) {
+    const json& l = label(run.result, name);
+    EXPECT_NEAR(static_cast<double>(u(l, "sent")) / sent, share, 0.02) << name;
+    EXPECT_EQ(u(l, "failed"), 0u) << name;
+  }
+  EXPECT_EQ(server.stop_and_count(), 20000 + static_cast<int64_t>(u(totals, "in_flight")));
+  // The text report has the Aggregate table with a TOTAL row.
+  EXPECT_NE(run.exit.out.find("samples"), std::string::npos) << run.exit.out;
+  EXPECT_NE(run.exit.out.find("TOTAL"), std::string::npos) << run.exit.out;
+}
+
+TEST(Scenario, AnExpectRefusesOnlyItsOwnLabel) {
+  Files files;
+  const std::string scenario = files.write("s.json", R"({"requests": [
+    {"label": "create", "path": "/items", "expect": {"status": 201}},
+    {"label": "read", "path": "/items/{rand:1:9}", "expect": {"status": "2xx"}}
+  ]})");
+  TargetServer server;  // answers 200 to everything
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run = run_ringfire({"-c", "4", "-n", "4000", "--scenario", scenario,
+                                        "--threshold", "read:errors==0", server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  expect_accounting(run.result);
+  const json& create = label(run.result, "create");
+  EXPECT_EQ(u(create, "completed"), 0u);
+  EXPECT_GT(u(create, "failed"), 0u);
+  EXPECT_EQ(create["errors"]["unexpected_status"].get<uint64_t>(), u(create, "failed"));
+  const json& read = label(run.result, "read");
+  EXPECT_GT(u(read, "completed"), 0u);
+  EXPECT_EQ(u(read, "failed"), 0u);
+  // -n counts answers: a refused response was one, and no replacement was sent for it.
+  const json& totals = run.result["totals"];
+  EXPECT_EQ(u(totals, "completed") + totals["errors"]["unexpected_status"].get<uint64_t>(), 4000u);
+  EXPECT_EQ(server.stop_and_count(), 4000 + static_cast<int64_t>(u(totals, "in_flight")));
+}
+
+TEST(Scenario, OpenLoopAcrossWorkersWithPipelining) {
+  Files files;
+  const std::string scenario = files.write("s.json", R"({"requests": [
+    {"label": "x", "path": "/x/{uuid}", "weight": 3},
+    {"label": "y", "method": "HEAD", "path": "/y", "weight": 1}
+  ]})");
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run = run_ringfire({"-c", "4", "-t", "2", "-p", "4", "-R", "4000", "-d", "1s",
+                                        "--scenario", scenario, server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  expect_accounting(run.result);
+  EXPECT_EQ(run.result["totals"]["failed"], 0u) << run.result["totals"].dump();
+  EXPECT_GT(u(label(run.result, "y"), "completed"), 0u);  // HEAD answers framed without a body
+  server.stop_and_count();
+}
+
+TEST(Scenario, SeveralUrlsAndAUrlFile) {
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  const std::string base = server.url();  // "http://127.0.0.1:PORT/"
+  const RingfireRun urls = run_ringfire({"-c", "2", "-n", "2000", base + "one", base + "two?k=1"});
+  ASSERT_EQ(urls.exit.exit_code, 0) << urls.exit.err;
+  expect_accounting(urls.result);
+  EXPECT_NEAR(static_cast<double>(u(label(urls.result, "/one"), "sent")), 1000, 150);
+  EXPECT_NEAR(static_cast<double>(u(label(urls.result, "/two?k=1"), "sent")), 1000, 150);
+
+  Files files;
+  files.write("body.json", R"({"a": 1})");
+  const std::string list =
+      files.write("urls.txt", "# targets\n" + base + "get\n\nPOST " + base + "post @body.json\n");
+  const RingfireRun file = run_ringfire({"-c", "2", "-n", "1000", "--url-file", list});
+  ASSERT_EQ(file.exit.exit_code, 0) << file.exit.err;
+  expect_accounting(file.result);
+  EXPECT_GT(u(label(file.result, "POST /post"), "completed"), 0u);
+  EXPECT_GT(u(label(file.result, "/get"), "completed"), 0u);
+  server.stop_and_count();
+}
+
+TEST(Scenario, BadFilesAreUsageErrorsOfOneLine) {
+  Files files;
+  const struct {
+    const char* text;
+    const char* says;
+  } cases[] = {
+      {R"({"requests": [{"label": "a", "path": "/", "wieght": 2}]})", "wieght"},
+      {R"({"requests": [{"label": "a"}]})", "path"},
+      {R"({"requests": [{"label": "a", "path": "/{rand:9}"}]})", "position"},
+      {R"({"requests": [{"label": "a", "path": "/", "weight": -1}]})", "weight"},
+      {R"({"requests": [{"label": "a", "path": "/", "body_file": "missing.bin"}]})", "missing.bin"},
+  };
+  for (const auto& c : cases) {
+    const std::string path = files.write("bad.json", c.text);
+    const RingfireRun run = run_ringfire({"--scenario", path, "http://127.0.0.1:1/"});
+    EXPECT_EQ(run.exit.exit_code, 2) << c.text << "\n" << run.exit.err;
+    EXPECT_NE(run.exit.err.find(c.says), std::string::npos) << run.exit.err;
+    EXPECT_EQ(std::count(run.exit.err.begin(), run.exit.err.end(), '\n'), 1) << run.exit.err;
+  }
+}
+
+}  // namespace
+}  // namespace ringfire::testing
