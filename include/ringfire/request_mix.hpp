@@ -53,6 +53,8 @@ class RequestMix {
   std::span<const char> static_batch(uint32_t n) const;  // 1 <= n <= depth given to build()
   bool has_patches() const;                              // some label has {seq} fields
   size_t max_size() const;                               // the largest request of any pool
+  uint32_t variants(uint16_t l) const;                   // the size of label l's pool
+  size_t pool_bytes() const;                             // all pools together (the arena)
 
   // A label by weight and a variant uniformly, from this worker's seeded generator.
   Pick pick() {
