@@ -109,4 +109,16 @@ void BM_PickOnly(benchmark::State& state) {
 }
 BENCHMARK(BM_PickOnly)->Arg(1)->Arg(6);
 
+// A {seq} field's digits alone (12 wide, the default width).
+void BM_WriteDigits(benchmark::State& state) {
+  char field[20];
+  uint64_t value = 1000000;
+  for (auto _ : state) {
+    RequestMix::write_digits(field, static_cast<uint32_t>(state.range(0)), value++);
+    benchmark::DoNotOptimize(field);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_WriteDigits)->Arg(12)->Arg(19);
+
 }  // namespace

@@ -195,6 +195,17 @@ TEST(RequestMix, WriteDigitsPadsAndKeepsTheLowDigits) {
   EXPECT_EQ(std::string(buf, 5), "34567");
   RequestMix::write_digits(buf, 12, 999999999999);
   EXPECT_EQ(std::string(buf, 12), "999999999999");
+  char wide[20];
+  RequestMix::write_digits(wide, 20, UINT64_MAX);
+  EXPECT_EQ(std::string(wide, 20), "18446744073709551615");
+  RequestMix::write_digits(wide, 19, 1000000000000000000);
+  EXPECT_EQ(std::string(wide, 19), "1000000000000000000");
+  RequestMix::write_digits(wide, 18, 1000000000000000000);
+  EXPECT_EQ(std::string(wide, 18), "000000000000000000");
+  RequestMix::write_digits(wide, 17, 12345678901234567);
+  EXPECT_EQ(std::string(wide, 17), "12345678901234567");
+  RequestMix::write_digits(wide, 1, 7);
+  EXPECT_EQ(std::string(wide, 1), "7");
 }
 
 TEST(RequestMix, LabelsAreChosenByWeight) {
