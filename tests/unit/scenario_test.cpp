@@ -110,6 +110,8 @@ TEST_F(ScenarioFiles, ErrorsNameTheFileThePositionAndTheProblem) {
       {R"({"requests": [{"label": "a"}]})", "requests[0]: missing key 'path'"},
       {R"({"requests": [{"path": "/"}]})", "requests[0]: missing key 'label'"},
       {R"({"requests": [{"label": "", "path": "/"}]})", "requests[0].label: is empty"},
+      {R"({"requests": [{"label": "a\tb", "path": "/"}]})",
+       "requests[0].label: 'a\\tb' holds a control character"},
       {R"({"requests": [{"label": 5, "path": "/"}]})",
        "requests[0].label: expected a string, got 5"},
       {R"({"requests": [{"label": "a", "path": "/"}, {"label": "a", "path": "/b"}]})",
