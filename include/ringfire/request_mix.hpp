@@ -7,7 +7,11 @@
 // Each request is: "METHOD target HTTP/1.1", Host (the URL's, unless the label sets Host), the
 // label's headers in order, Content-Length when the body is not empty (and "Content-Length: 0"
 // for POST, PUT and PATCH without a body) unless the label sets it, a blank line, the body. A
-// label with no random placeholder ({seq} aside) has one variant. All pools live in one arena.
+// label with no random placeholder ({seq} aside) has one variant. All pools live in one arena;
+// the labels share max_pool_bytes by water-filling (the small ones get their whole pool, the big
+// ones what is left, each at least one variant). The random values of a pool come from
+// (seed, worker), the picks from another stream of the same: a run with the same --seed and the
+// same worker count sends the same requests in the same order per worker.
 #pragma once
 
 #include <cstddef>
@@ -85,7 +89,10 @@ class RequestMix {
     return {arena_.data() + v.offset, v.size};
   }
   bool needs_patch(Pick p) const { return pools_[p.label].seq_fields != 0; }
-  // Copies the request to `dst` (bytes(p).size() bytes) with this worker's next {seq} values.
+  // Copies the request to `dst` (bytes(p).size() bytes) with this worker's next {seq} values:
+  // the k-th write() of a request with {seq} fields (any label; k from 0) gives each of its
+  // fields START + worker + k * workers. A request without them is copied as pooled (its bytes()
+  // may as well be sent directly).
   void write(Pick p, char* dst) {
     const Pool& pool = pools_[p.label];
     const Variant& v = variants_[pool.first + p.variant];
