@@ -230,7 +230,10 @@ bool RequestMix::is_static() const {
 }
 
 std::span<const char> RequestMix::static_batch(uint32_t n) const {
-  return {static_batch_.data(), variants_[0].size * size_t{n}};
+  // Never past the batch, even if asked for more than depth copies or for a mix that is not
+  // static (then it is empty).
+  const size_t bytes = std::min(static_batch_.size(), size_t{variants_[0].size} * n);
+  return {static_batch_.data(), bytes};
 }
 
 bool RequestMix::has_patches() const {

@@ -150,6 +150,7 @@ TEST(RequestMix, StaticBatchIsContiguousCopies) {
     for (uint32_t i = 0; i < n; ++i) expected += one;
     EXPECT_EQ(text(mix.static_batch(n)), expected);
   }
+  EXPECT_EQ(mix.static_batch(9).size(), 8 * one.size());  // never past the batch
 }
 
 TEST(RequestMix, SeqIsUniqueAcrossWorkersAndIncreasingWithinOne) {
