@@ -64,9 +64,7 @@ class RequestMixBuilder {
                              quote(specs[largest].label) + ", takes " +
                              std::to_string(first[largest].bytes.size()) + ")");
     }
-    const std::vector<size_t> extra = extra_budgets(first, options_.max_pool_bytes - one_each);
-    out_.arena_.reserve(one_each + std::accumulate(extra.begin(), extra.end(), size_t{0}));
-    for (size_t l = 0; l < specs.size(); ++l) fill_pool(specs[l], first[l], extra[l]);
+    fill_pools(first, options_.max_pool_bytes - one_each);
     set_thresholds();
     finish();
     return true;
@@ -84,24 +82,28 @@ class RequestMixBuilder {
     return random ? std::max<uint32_t>(1, options_.variants) : 1;
   }
 
-  // Bytes each label may use beyond its first variant: the spare budget shared out fairly, the
-  // labels that need less than a fair share giving the rest to the others (water-filling).
-  std::vector<size_t> extra_budgets(const std::vector<Rendered>& first, size_t spare) const {
-    const size_t n = first.size();
-    std::vector<size_t> need(n), order(n), extra(n, 0);
+  // Every label's pool: its first variant, then more while the spare bytes last, shared out
+  // fairly by water-filling: the labels that need least go first and take at most an equal share
+  // of what is left, so what they do not need goes to the labels after them.
+  void fill_pools(const std::vector<Rendered>& first, size_t spare) {
+    const std::vector<RequestSpec>& specs = scenario_.requests;
+    const size_t n = specs.size();
+    std::vector<size_t> need(n), order(n);
     for (size_t l = 0; l < n; ++l) {
-      const uint64_t more = wanted(scenario_.requests[l]) - 1;
+      const uint64_t more = wanted(specs[l]) - 1;
       const uint64_t size = first[l].bytes.size();
       need[l] = size == 0 || more <= SIZE_MAX / size ? more * size : SIZE_MAX;
     }
+    size_t estimate = 0;  // all pools at their first variant's size, within the cap
+    for (size_t l = 0; l < n; ++l) estimate += std::min(need[l], spare) + first[l].bytes.size();
+    out_.arena_.reserve(std::min(estimate, options_.max_pool_bytes));
     std::iota(order.begin(), order.end(), size_t{0});
     std::sort(order.begin(), order.end(), [&](size_t a, size_t b) { return need[a] < need[b]; });
+    out_.pools_.resize(n);
     for (size_t i = 0; i < n; ++i) {
       const size_t l = order[i];
-      extra[l] = std::min(need[l], spare / (n - i));
-      spare -= extra[l];
+      spare -= fill_pool(specs[l], first[l], spare / (n - i), out_.pools_[l]);
     }
-    return extra;
   }
 
   void render(const RequestSpec& spec, Rendered& r) {
@@ -145,9 +147,10 @@ class RequestMixBuilder {
     out_.max_size_ = std::max(out_.max_size_, r.bytes.size());
   }
 
-  // The label's first variant, then more until `wanted` or until the next would pass `extra`.
-  void fill_pool(const RequestSpec& spec, const Rendered& first, size_t extra) {
-    RequestMix::Pool pool;
+  // The label's first variant, then more until `wanted` or until the next would pass `extra`
+  // bytes. Returns the bytes used beyond the first.
+  size_t fill_pool(const RequestSpec& spec, const Rendered& first, size_t extra,
+                   RequestMix::Pool& pool) {
     pool.label = spec.label;
     pool.first = static_cast<uint32_t>(out_.variants_.size());
     pool.seq_fields = static_cast<uint32_t>(first.fields.size());
@@ -163,7 +166,7 @@ class RequestMixBuilder {
       push_variant(scratch_);
       ++pool.variants;
     }
-    out_.pools_.push_back(std::move(pool));
+    return used;
   }
 
   void set_thresholds() {
@@ -227,7 +230,10 @@ bool RequestMix::is_static() const {
 }
 
 std::span<const char> RequestMix::static_batch(uint32_t n) const {
-  return {static_batch_.data(), variants_[0].size * size_t{n}};
+  // Never past the batch, even if asked for more than depth copies or for a mix that is not
+  // static (then it is empty).
+  const size_t bytes = std::min(static_batch_.size(), size_t{variants_[0].size} * n);
+  return {static_batch_.data(), bytes};
 }
 
 bool RequestMix::has_patches() const {
@@ -236,6 +242,14 @@ bool RequestMix::has_patches() const {
 
 size_t RequestMix::max_size() const {
   return max_size_;
+}
+
+uint32_t RequestMix::variants(uint16_t l) const {
+  return pools_[l].variants;
+}
+
+size_t RequestMix::pool_bytes() const {
+  return arena_.size();
 }
 
 }  // namespace ringfire

@@ -81,9 +81,13 @@ class Parser {
     } else if (name == "uuid") {
       part.kind = Kind::kUuid;
       ok = close();
+    } else if (name.empty()) {
+      return fail(name_at,
+                  "expected a placeholder name (rand, seq, choice, line or uuid; '{{' "
+                  "for a literal brace), found " +
+                      found());
     } else {
-      const std::string what = name.empty() ? found() : quote(name);
-      return fail(name_at, "unknown placeholder " + what +
+      return fail(name_at, "unknown placeholder " + quote(name) +
                                " (expected rand, seq, choice, line or uuid; '{{' for a literal "
                                "brace)");
     }

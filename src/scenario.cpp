@@ -84,6 +84,7 @@ class Loader {
     if (!root.contains("requests")) return fail("", "missing key 'requests'");
     const Json& list = root["requests"];
     if (!list.is_array() || list.empty()) return fail("requests", "expected a non-empty list");
+    if (list.size() > 65535) return fail("requests", "more than 65535 requests");
     std::set<std::string> labels;
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string where = "requests[" + std::to_string(i) + "]";
@@ -143,6 +144,10 @@ class Loader {
     if (!j.contains("label")) return fail(where, "missing key 'label'");
     if (!string_at(j["label"], where + ".label", spec.label)) return false;
     if (spec.label.empty()) return fail(where + ".label", "is empty");
+    if (std::any_of(spec.label.begin(), spec.label.end(),
+                    [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; })) {
+      return fail(where + ".label", quote(spec.label) + " holds a control character");
+    }
     if (j.contains("method") && !method(j["method"], where + ".method", spec.method)) return false;
     if (!j.contains("path")) return fail(where, "missing key 'path'");
     if (!path(j["path"], where + ".path", spec.target)) return false;

@@ -98,6 +98,10 @@ bool url_line(const std::vector<std::string>& w, const std::string& folder, UrlS
     }
   }
   const std::string& url = w[at++];
+  if (at + 1 < w.size()) {
+    error = "unexpected " + quote(w[at + 1]) + " (a line is \"[METHOD] URL [@body-file]\")";
+    return false;
+  }
   std::string body;
   if (at < w.size()) {
     if (w[at].size() < 2 || w[at][0] != '@') {
@@ -110,11 +114,6 @@ bool url_line(const std::vector<std::string>& w, const std::string& folder, UrlS
       error = "cannot read body file " + quote(file) + ": " + why;
       return false;
     }
-    ++at;
-  }
-  if (at < w.size()) {
-    error = "unexpected " + quote(w[at]) + " (a line is \"[METHOD] URL [@body-file]\")";
-    return false;
   }
   return urls.add(url, method, std::move(body), error);
 }

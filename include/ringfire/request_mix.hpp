@@ -7,7 +7,11 @@
 // Each request is: "METHOD target HTTP/1.1", Host (the URL's, unless the label sets Host), the
 // label's headers in order, Content-Length when the body is not empty (and "Content-Length: 0"
 // for POST, PUT and PATCH without a body) unless the label sets it, a blank line, the body. A
-// label with no random placeholder ({seq} aside) has one variant. All pools live in one arena.
+// label with no random placeholder ({seq} aside) has one variant. All pools live in one arena;
+// the labels share max_pool_bytes by water-filling (the small ones get their whole pool, the big
+// ones what is left, each at least one variant). The random values of a pool come from
+// (seed, worker), the picks from another stream of the same: a run with the same --seed and the
+// same worker count sends the same requests in the same order per worker.
 #pragma once
 
 #include <cstddef>
@@ -53,6 +57,8 @@ class RequestMix {
   std::span<const char> static_batch(uint32_t n) const;  // 1 <= n <= depth given to build()
   bool has_patches() const;                              // some label has {seq} fields
   size_t max_size() const;                               // the largest request of any pool
+  uint32_t variants(uint16_t l) const;                   // the size of label l's pool
+  size_t pool_bytes() const;                             // all pools together (the arena)
 
   // A label by weight and a variant uniformly, from this worker's seeded generator.
   Pick pick() {
@@ -83,7 +89,10 @@ class RequestMix {
     return {arena_.data() + v.offset, v.size};
   }
   bool needs_patch(Pick p) const { return pools_[p.label].seq_fields != 0; }
-  // Copies the request to `dst` (bytes(p).size() bytes) with this worker's next {seq} values.
+  // Copies the request to `dst` (bytes(p).size() bytes) with this worker's next {seq} values:
+  // the k-th write() of a request with {seq} fields (any label; k from 0) gives each of its
+  // fields START + worker + k * workers. A request without them is copied as pooled (its bytes()
+  // may as well be sent directly).
   void write(Pick p, char* dst) {
     const Pool& pool = pools_[p.label];
     const Variant& v = variants_[pool.first + p.variant];
@@ -96,21 +105,19 @@ class RequestMix {
     }
   }
 
-  // `width` decimal digits of `value`, zero-padded (the low digits if it has more), two at a
-  // time from a table: what write() does to a {seq} field.
+  // `width` decimal digits of `value`, zero-padded (the low digits if it has more): what write()
+  // does to a {seq} field. Straight into `dst`, right to left: groups of 8 digits, then the rest
+  // in 32-bit arithmetic, each as table pairs (short dependency chains, no store-forwarding
+  // stall from a scratch buffer).
   static void write_digits(char* dst, uint32_t width, uint64_t value) {
-    static constexpr char kPairs[] =
-        "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
-        "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
-        "8081828384858687888990919293949596979899";
-    char* at = dst + width;
-    while (at - dst >= 2) {
-      const uint64_t pair = value % 100;
-      value /= 100;
-      at -= 2;
-      std::memcpy(at, kPairs + 2 * pair, 2);
+    char* end = dst + width;
+    for (; end - dst >= 8; end -= 8, value /= 100000000) {
+      write8(end - 8, static_cast<uint32_t>(value % 100000000));
     }
-    if (at != dst) *--at = static_cast<char>('0' + value % 10);
+    auto rest = static_cast<uint32_t>(value % 100000000);
+    for (; end - dst >= 2; end -= 2, rest /= 100)
+      std::memcpy(end - 2, kPairs + 2 * (rest % 100), 2);
+    if (end != dst) *dst = static_cast<char>('0' + rest % 10);
   }
 
  private:
@@ -132,6 +139,18 @@ class RequestMix {
     uint64_t start;
   };
   friend class RequestMixBuilder;
+
+  static constexpr char kPairs[] =
+      "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+      "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+      "8081828384858687888990919293949596979899";
+  static void write8(char* dst, uint32_t v) {  // v < 10^8: eight digits
+    const uint32_t hi = v / 10000, lo = v % 10000;
+    std::memcpy(dst, kPairs + 2 * (hi / 100), 2);
+    std::memcpy(dst + 2, kPairs + 2 * (hi % 100), 2);
+    std::memcpy(dst + 4, kPairs + 2 * (lo / 100), 2);
+    std::memcpy(dst + 6, kPairs + 2 * (lo % 100), 2);
+  }
 
   std::vector<char> arena_;
   std::vector<Pool> pools_;

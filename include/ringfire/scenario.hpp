@@ -34,15 +34,25 @@ struct Scenario {
   std::vector<RequestSpec> requests;
 };
 
-// --scenario FILE: a JSON object {"base_url"?: "...", "requests": [ {...}, ... ]}. Paths of
-// `body_file` and of {line:FILE} placeholders are relative to the scenario file's folder. False
-// with a one-line `error` naming the file, the position (request index / key) and the problem.
+// --scenario FILE: a JSON object {"base_url"?: "...", "requests": [ {...}, ... ]}. Each request:
+// "label" (required, unique), "method" (default GET), "path" (a template starting with '/'),
+// "headers" ({"Name": "template"}; Host may be set, Content-Length and Transfer-Encoding may
+// not), "body" (a template) or "body_file" (sent byte for byte: its braces are no placeholders;
+// at most 16 MiB), "weight" (> 0, default 1), "expect" ({"status": 201 | "2xx" | [200, "3xx"],
+// "body_bytes": [min, max]}). base_url has no path. Paths of `body_file` and of {line:FILE}
+// placeholders are relative to the scenario file's folder. Unknown keys are errors. False with a
+// one-line `error` naming the file, the position and the problem, e.g.
+// "s.json: requests[2]: unknown key 'wieght' (expected label, method, ...)".
 bool load_scenario(const std::string& path, Scenario& out, std::string& error);
 
 // Several URLs on the command line (equal weights, GET): all must share scheme, host and port.
+// Labels are the URLs' targets ("/a", a repeat "/a #2"); base_url is "http://host:port". A URL
+// is taken literally (its braces are no placeholders).
 bool scenario_from_urls(const std::vector<std::string>& urls, Scenario& out, std::string& error);
 
 // --url-file FILE: one "[METHOD] URL [@body-file]" a line; blank lines and '#' comments skipped.
+// The body file (relative to FILE's folder) is sent byte for byte. Labels are the target, or
+// "METHOD target" for another method than GET. Errors name "FILE:LINE".
 bool load_url_file(const std::string& path, Scenario& out, std::string& error);
 
 }  // namespace ringfire
