@@ -89,7 +89,7 @@ def check_target(t, i, seen):
             raise ExperimentError(f"{where}: served.exit_line needs \"restart\": \"per_cell\"")
     if "env" in t and not all(isinstance(v, str) for v in dict(t["env"]).values()):
         raise ExperimentError(f"{where}: \"env\" values must be strings")
-    seconds(t.get("ready_timeout_s", 15), f"{where}: ready_timeout_s")
+    seconds(t.get("ready_timeout_s", 30), f"{where}: ready_timeout_s")
 
 
 def as_list(value, key):

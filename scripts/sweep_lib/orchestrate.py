@@ -13,7 +13,10 @@ from .targets import Target, TargetError, check_port_free, expand
 
 
 def log(text):
-    print(f"sweep: {text}", flush=True)
+    try:
+        print(f"sweep: {text}", flush=True)
+    except OSError:  # stdout closed (piped to head): the sweep goes on, its files are the output
+        pass
 
 
 class Sweep:
@@ -31,19 +34,26 @@ class Sweep:
                         for spec in exp["targets"]]
 
     def preflight(self):
-        """Set-up, then start, probe and stop each target once: a server that never starts fails
-        the sweep before any cell runs."""
+        """Set-up, then start every target at once and wait until each answers: a server that
+        never starts fails the sweep before any cell runs. All but the first are stopped again
+        (they would take CPU from the one under load); the first goes on to its cells."""
         for t in self.targets:
             t.setup()
-        for t in self.targets:
-            began = time.monotonic()
-            try:
-                t.start()
-            finally:
+        try:
+            for t in self.targets:
+                t.launch()
+            for t in self.targets:
+                t.wait_ready()
+                self.versions[t.name] = t.version()
+                log(f"{t.name}: answers at {t.url} ({time.monotonic() - t.launched:.1f} s "
+                    "after start)" + (f", {self.versions[t.name]}" if self.versions[t.name] else ""))
+        except BaseException:
+            for t in self.targets:
                 t.stop()
-            self.versions[t.name] = t.version()
-            log(f"{t.name}: answers at {t.url} ({time.monotonic() - began:.1f} s to start)"
-                + (f", {self.versions[t.name]}" if self.versions[t.name] else ""))
+            raise
+        for i, t in enumerate(self.targets):
+            if i > 0 or t.spec.get("restart") == "per_cell":
+                t.stop()
 
     def run(self):
         m = self.exp["matrix"]

@@ -19,6 +19,7 @@ import urllib.request
 from .experiment import ExperimentError, seconds
 
 STOP_GRACE_S = 5.0
+READY_TIMEOUT_S = 30.0  # gunicorn with 9 workers takes 10 s on a busy 2-core machine
 SETUP_TIMEOUT_S = 600.0
 VERSION_TIMEOUT_S = 10.0
 
@@ -164,14 +165,24 @@ class Target:
         return line if status == 0 else f"unknown ({line})"
 
     def start(self):
+        self.launch()
+        self.wait_ready()
+
+    def launch(self):
+        """Starts the server without waiting for it (wait_ready() does)."""
         self.starts += 1
+        self.probes_answered = 0
         self.log = os.path.join(self.work_dir, f"server-{self.starts}.log")
         self.out = os.path.join(self.work_dir, f"server-{self.starts}.out")
         with open(self.out, "w") as out, open(self.log, "w") as err:
             self.proc = subprocess.Popen(["/bin/sh", "-c", self.command()], cwd=self.cwd,
                                          env=self.env, stdout=out, stderr=err,
                                          stdin=subprocess.DEVNULL, start_new_session=True)
-        self.wait_until_answering(seconds(self.spec.get("ready_timeout_s", 15), self.name))
+        self.launched = time.monotonic()
+
+    def wait_ready(self):
+        timeout_s = seconds(self.spec.get("ready_timeout_s", READY_TIMEOUT_S), self.name)
+        self.wait_until_answering(self.launched + timeout_s, timeout_s)
         self.pid = self.proc.pid
         if self.spec.get("pid_of"):
             self.pid = session_member(self.proc.pid, self.spec["pid_of"])
@@ -180,8 +191,7 @@ class Target:
                 raise TargetError(f"target {self.name!r}: answers, but no process named "
                                   f"{self.spec['pid_of']!r} among the ones it started")
 
-    def wait_until_answering(self, timeout_s):
-        deadline = time.monotonic() + timeout_s
+    def wait_until_answering(self, deadline, timeout_s):
         while True:
             status = self.proc.poll()
             if status is not None:
