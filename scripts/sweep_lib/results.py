@@ -2,8 +2,10 @@
 
 Latencies are milliseconds from ringfire's latency histogram (measured window). CPU figures are
 cores busy on average over the whole ringfire run, warm-up included, on both sides: the client's
-from the kernel's rusage of the ringfire process (CPU seconds / wall seconds), the server's from
-scripts/sysmon's samples of the server process tree (sum of cpu_s / sum of dt). sent_total and
+from the kernel's rusage of the ringfire process, the server's from /proc of the server process
+and its descendants read just before ringfire starts and just after it exits (CPU seconds / wall
+seconds of that run). scripts/sysmon's samples of the server (runs/*.sysmon.jsonl) give the same
+over time. sent_total and
 completed_total add the warm-up to the measured window: what the server saw from this cell, to
 hold against "served", the server's own count (blank when the target has no "served").
 """
@@ -26,24 +28,6 @@ def read_json(path):
             return json.load(f)
     except (OSError, ValueError, TypeError):
         return None
-
-
-def server_cpu(sysmon_path):
-    """Mean cores busy of the watched process tree, or None without samples."""
-    cpu_s = dt = 0.0
-    try:
-        with open(sysmon_path, encoding="utf-8") as f:
-            for line in f:
-                try:
-                    row = json.loads(line)
-                except ValueError:
-                    continue
-                if row.get("proc"):
-                    cpu_s += row["proc"]["cpu_s"]
-                    dt += row["dt"]
-    except (OSError, TypeError):
-        return None
-    return round(cpu_s / dt, 3) if dt > 0 else None
 
 
 def ms(ns):
@@ -73,7 +57,9 @@ def row_of(target_name, cell, repeat, run):
     doc = read_json(run["json"]) if run["json"] else None
     row = dict(cell, target=target_name, repeat=repeat + 1, json=run["json"] or "",
                client_cpu=round(run["client_cpu_s"] / run["wall_s"], 3) if run["wall_s"] else None,
-               server_cpu=server_cpu(run["sysmon"]), served=run["served"],
+               server_cpu=(round(run["server_cpu_s"] / run["wall_s"], 3)
+                           if run["wall_s"] and run["server_cpu_s"] is not None else None),
+               served=run["served"],
                verdict=verdict_of(run, doc, target_name))
     if doc is None:
         return row

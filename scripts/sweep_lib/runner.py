@@ -9,11 +9,26 @@ import signal
 import subprocess
 import sys
 import time
+import importlib.util
+from importlib.machinery import SourceFileLoader
 
 SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SYSMON = os.path.join(SCRIPTS, "sysmon")
 SYSMON_INTERVAL_S = 0.5
 RINGFIRE_MARGIN_S = 20.0
+# sysmon's /proc readers, for the server tree's CPU over exactly ringfire's run.
+_loader = SourceFileLoader("sysmon_lib", SYSMON)
+sysmon_lib = importlib.util.module_from_spec(importlib.util.spec_from_loader("sysmon_lib", _loader))
+_loader.exec_module(sysmon_lib)
+
+
+def tree_snapshot(pid):
+    return sysmon_lib.tree_of(pid, sysmon_lib.read_all_processes()) if pid else {}
+
+
+def tree_cpu_s(before, after):
+    user, system = sysmon_lib.tree_cpu_ticks(before, after)
+    return (user + system) / sysmon_lib.CLK_TCK
 
 
 def ringfire_command(ringfire, url, cell, matrix, json_path):
@@ -71,6 +86,7 @@ def run_cell(ringfire, target, cell, matrix, run_dir, cell_id):
     cmd = ringfire_command(ringfire, target.url, cell, matrix, json_path)
     limit = matrix["warmup_s"] + matrix["duration_s"] + matrix["timeout_s"] + RINGFIRE_MARGIN_S
     err_path = os.path.join(run_dir, cell_id + ".stderr")
+    tree_before = tree_snapshot(target.pid)
     start = time.monotonic()
     with open(err_path, "w") as err:
         # Its own process group, so the Ctrl-C the terminal sends the sweep does not reach it
@@ -85,6 +101,7 @@ def run_cell(ringfire, target, cell, matrix, run_dir, cell_id):
             stop_sysmon(sysmon)
             raise
     wall_s = time.monotonic() - start
+    server_cpu_s = tree_cpu_s(tree_before, tree_snapshot(target.pid)) if target.pid else None
     stop_sysmon(sysmon)
     served_after = target.access_log_lines()
     with open(err_path, encoding="utf-8", errors="replace") as f:
@@ -92,7 +109,7 @@ def run_cell(ringfire, target, cell, matrix, run_dir, cell_id):
     return {
         "cmd": cmd, "json": json_path if os.path.exists(json_path) else None,
         "sysmon": sysmon_path if os.path.exists(sysmon_path) else None,
-        "status": status, "client_cpu_s": cpu_s, "wall_s": wall_s,
+        "status": status, "client_cpu_s": cpu_s, "server_cpu_s": server_cpu_s, "wall_s": wall_s,
         "stderr": stderr_lines[-1] if stderr_lines else "",
         "served": (served_after - served_before) if served_before is not None else None,
         "server_alive": target.alive(), "server_status": target.exit_status(),

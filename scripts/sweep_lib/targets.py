@@ -100,6 +100,14 @@ def session_member(leader, comm):
     return min(found) if found else None
 
 
+def count_lines(path):
+    try:
+        with open(path, "rb") as f:
+            return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+    except OSError:
+        return 0
+
+
 def signal_group(group, sig):
     try:
         os.killpg(group, sig)
@@ -250,14 +258,19 @@ class Target:
     # ---- the server's own count of what it served ----------------------------------------------
 
     def access_log_lines(self):
+        """Lines in the target's access log once it stops growing (bounded: 1 s). A server logs
+        a request after its response is out, so the client may see the answer first."""
         path = expand(self.spec.get("served", {}).get("access_log", ""), self.values)
         if not path:
             return None
-        try:
-            with open(path, "rb") as f:
-                return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-        except OSError:
-            return 0
+        count, deadline = count_lines(path), time.monotonic() + 1.0
+        while time.monotonic() < deadline:
+            time.sleep(0.05)
+            again = count_lines(path)
+            if again == count:
+                break
+            count = again
+        return count
 
     def exit_line_count(self):
         key = self.spec.get("served", {}).get("exit_line")
