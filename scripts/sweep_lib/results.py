@@ -65,7 +65,8 @@ def row_of(target_name, cell, repeat, run):
         return row
     totals, warm = doc.get("totals", {}), doc.get("warmup", {})
     latency = doc.get("latency_ns", {})
-    pct = latency.get("percentiles", {})
+    # No completed request: no latency (the histogram's zeros are not a measurement).
+    pct = latency.get("percentiles", {}) if latency.get("count") else {}
     errors = totals.get("errors", {})
     status = totals.get("status", {})
     row.update(
