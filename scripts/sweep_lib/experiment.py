@@ -19,7 +19,7 @@ import re
 
 TOP_KEYS = {"name", "description", "targets", "matrix", "quick", "comment"}
 TARGET_KEYS = {"name", "command", "url", "pid_of", "setup", "version", "cwd", "ready_timeout_s",
-               "restart", "served", "env", "comment", "description"}
+               "restart", "served", "env", "comment", "description", "port_from_stdout"}
 MATRIX_KEYS = {"connections", "pipeline", "rate", "threads", "duration", "repeats", "warmup",
                "cooldown", "timeout", "args"}
 LIST_KEYS = ("connections", "pipeline", "rate", "threads")
@@ -78,6 +78,8 @@ def check_target(t, i, seen):
     if not url_is_loopback(t["url"]):
         raise ExperimentError(f"{where}: url {t['url']!r} is not http:// on loopback "
                               "(127.0.0.0/8, localhost or [::1])")
+    if t.get("port_from_stdout") and "{port}" not in t["url"]:
+        raise ExperimentError(f"{where}: port_from_stdout needs {{port}} in the url")
     if t.get("restart", "per_target") not in ("per_target", "per_cell"):
         raise ExperimentError(f"{where}: \"restart\" is per_target or per_cell")
     served = t.get("served")

@@ -140,7 +140,9 @@ class Target:
         self.work_dir = work_dir
         os.makedirs(work_dir, exist_ok=True)
         self.values = dict(values, dir=work_dir)
-        if "{port}" in spec["url"]:
+        if spec.get("port_from_stdout"):
+            self.values["port"] = None  # the server binds port 0 and prints the port it got
+        elif "{port}" in spec["url"]:
             self.values["port"] = free_port()
         elif literal_port(spec["url"]) is not None:
             self.values["port"] = literal_port(spec["url"])
@@ -206,7 +208,7 @@ class Target:
                 self.proc = None
                 raise TargetError(f"target {self.name!r} exited (status {status}) before "
                                   f"answering {self.url}: {last_line(self.log) or 'no output'}")
-            if self.probe():
+            if self.port_known() and self.probe():
                 self.probes_answered += 1
                 return
             if time.monotonic() > deadline:
@@ -214,6 +216,23 @@ class Target:
                 raise TargetError(f"target {self.name!r} did not answer {self.url} within "
                                   f"{timeout_s:g} s (its log: {self.log})")
             time.sleep(0.1)
+
+    def port_known(self):
+        """With port_from_stdout: reads the port from the server's line "PREFIX HOST:PORT"
+        (ringfire-target's "listening on 127.0.0.1:PORT") and sets the url from it."""
+        prefix = self.spec.get("port_from_stdout")
+        if not prefix:
+            return True
+        try:
+            with open(self.out, encoding="utf-8", errors="replace") as f:
+                lines = [line for line in f if line.startswith(prefix)]
+        except OSError:
+            return False
+        m = re.search(r":(\d+)\s*$", lines[0]) if lines else None
+        if m:
+            self.values["port"] = int(m.group(1))
+            self.url = expand(self.spec["url"], self.values)
+        return m is not None
 
     def probe(self):
         """True when the url answers HTTP (any status)."""

@@ -14,8 +14,9 @@ cat >"$dir/tiny.json" <<'JSON'
 {
   "name": "tiny",
   "targets": [
-    {"name": "ringfire-target", "command": "{ringfire_target} --port {port} --duration 60s",
-     "url": "http://127.0.0.1:{port}/", "restart": "per_cell", "served": {"exit_line": "requests"}},
+    {"name": "ringfire-target", "command": "{ringfire_target} --port 0 --duration 60s",
+     "port_from_stdout": "listening on ", "url": "http://127.0.0.1:{port}/",
+     "restart": "per_cell", "served": {"exit_line": "requests"}},
     {"name": "nginx", "setup": "scripts/nginx-conf.sh {dir} {port} > {dir}/nginx.conf",
      "command": "nginx -p {dir} -e {dir}/error.log -c {dir}/nginx.conf",
      "url": "http://127.0.0.1:{port}/", "version": "nginx -v",
