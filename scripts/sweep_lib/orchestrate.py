@@ -44,9 +44,9 @@ class Sweep:
                 t.launch()
             for t in self.targets:
                 t.wait_ready()
-                self.versions[t.name] = t.version()
+                version = self.versions[t.name] = t.version()
                 log(f"{t.name}: answers at {t.url} ({time.monotonic() - t.launched:.1f} s "
-                    "after start)" + (f", {self.versions[t.name]}" if self.versions[t.name] else ""))
+                    "after start)" + (f", {version}" if version else ""))
         except BaseException:
             for t in self.targets:
                 t.stop()
@@ -104,7 +104,7 @@ class Sweep:
         """None when t is up (restarting one that died); else why this cell did not run."""
         if t.alive():
             return None
-        if getattr(t, "broken", None):
+        if t.broken:
             return t.broken
         t.stop()  # reaps one that died; nothing when it was not running
         try:

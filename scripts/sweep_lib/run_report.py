@@ -76,7 +76,8 @@ def write_report(doc, source, out_path):
     rows = doc.get("timeseries") or []
     cfg = doc.get("config", {})
     verdict = doc.get("verdict") or {}
-    parts = [f'<p class="note">From {html.esc(source)}; ringfire {html.esc(doc.get("version"))}.</p>']
+    version = html.esc(doc.get("version"))
+    parts = [f'<p class="note">From {html.esc(source)}; ringfire {version}.</p>']
     parts.append("<h2>Verdict</h2>" + f"<p>{html.esc(verdict.get('summary', 'none'))}</p>"
                  + "".join(f"<p class=note>{html.esc(r)}</p>" for r in verdict.get("reasons", [])))
     parts.append("<h2>Totals (measured window)</h2>" + html.key_values(totals_pairs(doc)))

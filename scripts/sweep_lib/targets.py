@@ -155,6 +155,7 @@ class Target:
         self.starts = 0
         self.probes_answered = 0
         self.exit_out = ""
+        self.broken = None  # why the sweep gave up restarting it, once it has
 
     def command(self):
         return expand(self.spec["command"], self.values)
