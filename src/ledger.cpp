@@ -96,6 +96,7 @@ void RequestLedger::close_last_second() {
   });
   second_latency_.reset();
   last.open_connections = open_;
+  if (live_ != nullptr) live_->publish(last);  // cold, once a second
 }
 
 }  // namespace ringfire

@@ -65,6 +65,7 @@ Worker::Worker(const RunConfig& config, const WorkerPlan& plan, const RequestByt
       timers_(plan.connections, std::max<uint64_t>(timeout_ns_, 1'000'000'000), marks.start_ns) {
   ready_.reserve(plan.connections);
   for (Connection& c : conns_) c.parser.set_head_request(requests.head());
+  if (marks.live != nullptr) ledger_.publish_live(&marks.live[plan.index]);
 }
 
 Worker::~Worker() {
