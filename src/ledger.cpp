@@ -2,6 +2,8 @@
 // The per-request half (queue, stamp, complete) is inline in ledger.hpp.
 #include "ringfire/ledger.hpp"
 
+#include "ringfire/live.hpp"
+
 namespace ringfire {
 
 namespace {

@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "ringfire/clock.hpp"
+#include "ringfire/live.hpp"
 #include "ringfire/worker.hpp"
 #include "worker_internal.hpp"
 

@@ -18,10 +18,11 @@
 #include <vector>
 
 #include "ringfire/histogram.hpp"
-#include "ringfire/live.hpp"
 #include "ringfire/stats.hpp"
 
 namespace ringfire {
+
+class LiveSnapshot;  // live.hpp
 
 struct LedgerPlan {
   uint32_t connections = 0;
