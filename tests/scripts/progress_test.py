@@ -83,16 +83,13 @@ def check_against_json(lines, result, duration):
 
 def test_terminal_redraws(url, tmp):
     json_path = os.path.join(tmp, "tty.json")
-    start = time.monotonic()
     status, out = run_in_pty([RINGFIRE, "-c", "4", "-t", "1", "-d", "3s", "--json", json_path, url])
-    wall = time.monotonic() - start
     assert status == 0, (status, out[-2000:])
     texts = [t.decode() for t in REDRAW.findall(out)]
     # One per second: after the measured seconds 1 and 2 (the third ends the run, and the report
     # replaces the line).
-    assert len(texts) >= 2 and len(texts) >= int(wall) - 1, (wall, texts)
     lines = measured_lines(texts)
-    assert [int(m.group(1)) for m in lines] == list(range(1, len(lines) + 1)), texts
+    assert [int(m.group(1)) for m in lines if m] == [1, 2], texts
     assert check_against_json(lines, json.load(open(json_path)), 3) >= 2, texts
     # Erased before the report: the last redraw is followed by the erase, then the report.
     last = out.rfind(b"\x1b[K", 0, out.rfind(b"\r\x1b[K"))
