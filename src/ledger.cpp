@@ -2,6 +2,8 @@
 // The per-request half (queue, stamp, complete) is inline in ledger.hpp.
 #include "ringfire/ledger.hpp"
 
+#include "ringfire/live.hpp"
+
 namespace ringfire {
 
 namespace {
@@ -118,6 +120,7 @@ void RequestLedger::close_last_second() {
   });
   second_latency_.reset();
   last.open_connections = open_;
+  if (live_ != nullptr) live_->publish(last);  // cold, once a second
 }
 
 }  // namespace ringfire

@@ -4,6 +4,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 
@@ -131,13 +132,56 @@ void sleep_until(uint64_t t) {
   }
 }
 
+// The progress line's feed: the sink (empty: no line) and one snapshot per worker.
+struct LiveFeed {
+  const ProgressSink& sink;
+  const LiveSnapshot* snapshots = nullptr;
+  size_t workers = 0;
+};
+
+// How long the main thread waits after a second's boundary for every worker to close that
+// second: a busy worker does within microseconds (its next event closes it); an idle one may not
+// at all, and its figures then count from the next line on.
+constexpr uint64_t kLiveWaitNs = 50'000'000;
+
+// Warm-up and ramp: the times only (the ledger publishes measured seconds).
+void tell_warmup(const LiveFeed& live, const RunMarks& marks, uint64_t now) {
+  LiveView view;
+  view.warming_up = true;
+  view.elapsed_s = static_cast<double>(now - marks.start_ns) * 1e-9;
+  view.total_s = static_cast<double>(marks.measure_start_ns - marks.start_ns) * 1e-9;
+  live.sink(view);
+}
+
+// Measured second `second` ended; `delta` is its machine sample.
+void tell_second(const LiveFeed& live, const RunConfig& config, const RunMarks& marks,
+                 uint64_t second, const Delta& delta) {
+  const uint64_t deadline = now_ns() + kLiveWaitNs;
+  const auto all_closed = [&] {
+    for (size_t w = 0; w < live.workers; ++w) {
+      if (live.snapshots[w].seconds() <= second) return false;
+    }
+    return true;
+  };
+  while (!all_closed() && now_ns() < deadline) usleep(1000);
+  LiveView view;
+  view.elapsed_s = static_cast<double>(now_ns() - marks.measure_start_ns) * 1e-9;
+  view.total_s = static_cast<double>(config.duration.count()) * 1e-9;
+  view.requests = config.requests;
+  for (const WorkerDelta& w : delta.workers) {
+    if (w.ok) view.busiest_worker_cpu = std::max(view.busiest_worker_cpu, w.busy);
+  }
+  merge_live(live.snapshots, live.workers, second, view);
+  live.sink(view);
+}
+
 // The main thread's job while the workers run: one machine sample per measured second (it is not
 // pinned to a worker's CPU), and a last one when every worker has finished but before their
 // threads exit. The deltas line up with the per-second series of the workers.
 void watch(const RunConfig& config, const RunMarks& marks,
            const std::vector<std::unique_ptr<Worker>>& workers,
            const std::atomic<uint32_t>& finished, ServerProbe& server, ServerUsage& server_usage,
-           Result& result) {
+           const LiveFeed& live, Result& result) {
   const auto all_done = [&] { return finished.load(std::memory_order_acquire) == workers.size(); };
   std::vector<pid_t> tids;
   for (const auto& w : workers) {
@@ -146,8 +190,13 @@ void watch(const RunConfig& config, const RunMarks& marks,
   }
   Sampler sampler(config.endpoint.addr, tids);
   // Wait for the measured window, then sample at each second boundary of it.
+  uint64_t tick = marks.start_ns + 1'000'000'000;  // the warm-up's progress lines
   while (!all_done() && now_ns() < marks.measure_start_ns) {
-    sleep_until(std::min(marks.measure_start_ns, now_ns() + 10'000'000));
+    sleep_until(std::min({marks.measure_start_ns, now_ns() + 10'000'000, tick}));
+    if (const uint64_t now = now_ns(); live.sink && now >= tick && now < marks.measure_start_ns) {
+      tell_warmup(live, marks, now);
+      tick += 1'000'000'000;
+    }
   }
   if (all_done()) return;
   Sample previous = sampler.take();
@@ -160,6 +209,11 @@ void watch(const RunConfig& config, const RunMarks& marks,
     result.client.push_back(Sampler::diff(previous, current));
     std::swap(previous, current);
     if (all_done()) break;
+    // Not after the window's last second: the workers are stopping and the report follows.
+    const uint64_t second = result.client.size() - 1;
+    if (live.sink && (marks.stop_ns == 0 || next < marks.stop_ns)) {
+      tell_second(live, config, marks, second, result.client.back());
+    }
     next += 1'000'000'000;
   }
   server_usage = server.finish();
@@ -167,7 +221,7 @@ void watch(const RunConfig& config, const RunMarks& marks,
 
 }  // namespace
 
-Result run(const RunConfig& config, std::atomic<bool>& stop) {
+Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink& progress) {
   Result result;
   result.config = config;
   const Plan plan = make_plan(config);
@@ -197,6 +251,11 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   std::atomic<bool> release{false};
   marks.finished = &finished;
   marks.release = &release;
+  // The progress line's snapshots: only when there is a line (the ledger skips a null one).
+  std::unique_ptr<LiveSnapshot[]> snapshots;
+  if (progress) snapshots = std::make_unique<LiveSnapshot[]>(plan.workers.size());
+  marks.live = snapshots.get();
+  const LiveFeed live{progress, snapshots.get(), progress ? plan.workers.size() : 0};
   const double wall_at_start = wall_seconds();
   result.start_wall =
       wall_at_start + static_cast<double>(marks.measure_start_ns - marks.start_ns) * 1e-9;
@@ -213,7 +272,7 @@ Result run(const RunConfig& config, std::atomic<bool>& stop) {
   std::vector<std::thread> threads;
   for (auto& w : workers) threads.emplace_back([&w] { w->run(); });
   pthread_sigmask(SIG_SETMASK, &previous, nullptr);
-  watch(config, marks, workers, finished, server, server_usage, result);
+  watch(config, marks, workers, finished, server, server_usage, live, result);
   release.store(true, std::memory_order_release);
   for (std::thread& t : threads) t.join();
 

@@ -7,6 +7,7 @@
 #include <iostream>
 #include <string>
 
+#include "progress.hpp"
 #include "ringfire/config.hpp"
 #include "ringfire/report.hpp"
 #include "ringfire/run.hpp"
@@ -41,7 +42,9 @@ int main(int argc, char** argv) {
   CLI::App app{"ringfire: an HTTP/1.1 load generator on io_uring"};
   RunConfig config;
   CommandLine line;
+  ProgressOptions progress_options;
   declare_options(app, config, line);
+  declare_progress(app, progress_options);
   try {
     app.parse(argc, argv);
   } catch (const CLI::CallForHelp& e) {
@@ -72,7 +75,9 @@ int main(int argc, char** argv) {
       return runtime_failure(config, FailureStage::kConnect, error);
   }
   install_signal_handlers();
-  const Result result = run(config, g_stop);
+  ProgressLine progress(progress_options, config.quiet);
+  const Result result = run(config, g_stop, progress.sink());
+  progress.erase();  // the report replaces it
   if (!result.error.empty()) {
     return runtime_failure(config, FailureStage::kSetup, result.error, &result);
   }

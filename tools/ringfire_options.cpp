@@ -66,7 +66,9 @@ void declare_request(CLI::App& app, RunConfig& config, CommandLine& line) {
 }
 
 void declare_output_and_tuning(CLI::App& app, RunConfig& config, CommandLine& line) {
-  app.add_option("--json", config.json_path, "Write the full result as JSON to this file");
+  app.add_option(
+      "--json", config.json_path,
+      "Write the full result as JSON to this file ('-': to stdout, and the report to stderr)");
   app.add_option("--timeseries", config.timeseries_path, "Write the per-second series as CSV");
   app.add_option("--hdr-out", config.hdr_out_path,
                  "Write the latency percentile distribution in HdrHistogram's text format");

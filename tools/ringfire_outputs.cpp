@@ -1,6 +1,7 @@
 #include "ringfire_outputs.hpp"
 
 #include <cstdio>
+#include <iostream>
 #include <sstream>
 
 namespace ringfire {
@@ -18,6 +19,16 @@ bool write_side_files(const Result& result, std::string& error) {
     std::ostringstream csv;
     write_timeseries_csv(result, csv);
     if (!write_file(config.timeseries_path, csv.str(), error)) return false;
+  }
+  return true;
+}
+
+// The --json file, or stdout for "-" (the text report then goes to stderr).
+bool write_json(const std::string& path, const std::string& text, std::string& error) {
+  if (path != kJsonToStdout) return write_file(path, text, error);
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    error = "cannot write the JSON result to stdout";
+    return false;
   }
   return true;
 }
@@ -72,7 +83,7 @@ int runtime_failure(const RunConfig& config, FailureStage stage, const std::stri
                     const Result* result) {
   std::string error;
   if (!config.json_path.empty() &&
-      !write_file(config.json_path, failure_json(config, stage, reason, result).dump(2) + "\n",
+      !write_json(config.json_path, failure_json(config, stage, reason, result).dump(2) + "\n",
                   error)) {
     return complain(kExitRuntime, reason + "; and " + error);  // still one line
   }
@@ -87,10 +98,10 @@ int report(const Result& result, std::ostream& out) {
   }
   const RunConfig& config = result.config;
   if (!config.json_path.empty() &&
-      !write_file(config.json_path, to_json(result).dump(2) + "\n", error)) {
+      !write_json(config.json_path, to_json(result).dump(2) + "\n", error)) {
     return complain(kExitRuntime, error);
   }
-  if (!config.quiet) print_text(result, out);
+  if (!config.quiet) print_text(result, config.json_path == kJsonToStdout ? std::cerr : out);
   // The server went silent: the report stands (it says when), the run fails.
   if (result.outcome.kind != Outcome::Kind::kOk)
     return complain(kExitRuntime, result.outcome.reason);

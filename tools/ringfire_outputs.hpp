@@ -18,6 +18,9 @@ inline constexpr int kExitUsage = 2;
 inline constexpr int kExitThreshold = 3;  // a --threshold failed
 inline constexpr int kExitStrict = 4;     // --strict: client-bound, or the schedule not kept
 
+// --json's name for stdout: the JSON goes there and the text report to stderr.
+inline constexpr const char* kJsonToStdout = "-";
+
 // Prints "ringfire: MESSAGE" on stderr, line breaks in it escaped, and returns `status`.
 int complain(int status, const std::string& message);
 
@@ -26,7 +29,8 @@ int complain(int status, const std::string& message);
 int runtime_failure(const RunConfig& config, FailureStage stage, const std::string& reason,
                     const Result* result = nullptr);
 
-// Writes the files asked for and prints the summary on `out` (unless --quiet). A run without a
+// Writes the files asked for and prints the summary on `out` (unless --quiet; on stderr when the
+// JSON goes to stdout). A run without a
 // single response is a runtime failure. Returns the exit status.
 int report(const Result& result, std::ostream& out);
 

@@ -23,6 +23,8 @@
 
 namespace ringfire {
 
+class LiveSnapshot;  // live.hpp
+
 struct LedgerPlan {
   uint32_t connections = 0;
   uint32_t depth = 1;  // most requests outstanding on one connection
@@ -116,6 +118,9 @@ class RequestLedger {
   void parse_failed(size_t reason, uint64_t now) { counters_at(now).parse_errors[reason]++; }
   void received(uint64_t bytes, uint64_t now);
 
+  // Each closed measured second is also published to `live` (the progress line; live.hpp).
+  void publish_live(LiveSnapshot* live) { live_ = live; }
+
   // ---- queries ----
   uint32_t outstanding(uint32_t id) const { return slices_[id].count; }
   // The oldest outstanding request was stamped (its deadline can be armed): its send time, or 0.
@@ -188,6 +193,7 @@ class RequestLedger {
   uint64_t second_begin_ = 0, second_end_ = 0, second_row_ = 0;
   Histogram second_latency_;  // the current second's latencies, folded when it closes
   LedgerResult result_;
+  LiveSnapshot* live_ = nullptr;  // null: no progress line
 };
 
 // ---- the hot half, inline: called per request ----

@@ -9,6 +9,7 @@
 
 #include "ringfire/config.hpp"
 #include "ringfire/histogram.hpp"
+#include "ringfire/live.hpp"
 #include "ringfire/ring.hpp"
 #include "ringfire/schedule_verdict.hpp"
 #include "ringfire/stats.hpp"
@@ -101,7 +102,8 @@ inline constexpr uint64_t kSilenceMinNs = 1'000'000'000;
 Outcome judge_outcome(const Result& result, uint64_t measure_start_ns);
 
 // Runs `config` to the end (duration, request count, or `stop` becoming true). `stop` may be set
-// from a signal handler.
-Result run(const RunConfig& config, std::atomic<bool>& stop);
+// from a signal handler. `progress`, when set, is called on the calling thread once a second with
+// the live figures (live.hpp); the workers only publish a snapshot when a second closes.
+Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink& progress = {});
 
 }  // namespace ringfire

@@ -33,6 +33,8 @@ struct RunMarks {
   // sampler's last reading of a thread's CPU needs the thread to still exist.
   std::atomic<uint32_t>* finished = nullptr;
   const std::atomic<bool>* release = nullptr;
+  // One per worker (by WorkerPlan::index) for the progress line, or null.
+  LiveSnapshot* live = nullptr;
 };
 
 struct WorkerResult {

@@ -118,6 +118,7 @@ TEST(ConnectLimits, SmallSoftLimitIsRaisedByRingfire) {
   EXPECT_EQ(run.exit_code, 0) << run.err;
   std::ifstream in(json_path);
   const nlohmann::json result = nlohmann::json::parse(in, nullptr, false);
+  keep_for_schema_check(json_path);
   std::remove(json_path.c_str());
   ASSERT_TRUE(result.is_object());
   const nlohmann::json& totals = result.at("totals");

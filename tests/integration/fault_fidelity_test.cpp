@@ -157,6 +157,7 @@ TEST(ServerStops, MidRunIsAFailureWithTheTime) {
   EXPECT_NE(r.out.find("FAILED"), std::string::npos) << r.out;
   std::ifstream f(json_path);
   const json result = json::parse(f, nullptr, false);
+  keep_for_schema_check(json_path);
   std::remove(json_path.c_str());
   ASSERT_TRUE(result.is_object());
   const json& outcome = result.at("run").at("outcome");

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdlib>
 #include <filesystem>
@@ -46,6 +47,26 @@ std::string temp_dir() {
 }
 
 }  // namespace
+
+void keep_for_schema_check(const std::string& json_path) {
+#ifdef RINGFIRE_RESULTS_DIR
+  static int kept = 0;
+  std::error_code ec;
+  if (!std::filesystem::exists(json_path, ec)) return;
+  std::filesystem::create_directories(RINGFIRE_RESULTS_DIR, ec);
+  // Named after the test, so that an invalid file says which test wrote it.
+  const ::testing::TestInfo* test = ::testing::UnitTest::GetInstance()->current_test_info();
+  std::string name = test != nullptr ? std::string(test->test_suite_name()) + "." + test->name()
+                                     : std::string("outside-a-test");
+  std::replace(name.begin(), name.end(), '/', '_');
+  name = std::string(RINGFIRE_RESULTS_DIR) + "/" + name + "-" + std::to_string(getpid()) + "-" +
+         std::to_string(kept++) + ".json";
+  std::filesystem::copy_file(json_path, name, std::filesystem::copy_options::overwrite_existing,
+                             ec);
+#else
+  (void)json_path;
+#endif
+}
 
 uint16_t unused_port() {
   const int fd = listen_loopback();
@@ -239,6 +260,7 @@ RingfireRun run_ringfire(std::vector<std::string> args, std::chrono::seconds lim
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::ifstream f(json_path);
   if (f) run.result = nlohmann::json::parse(f, nullptr, false);
+  keep_for_schema_check(json_path);
   std::filesystem::remove_all(dir);
   return run;
 }

@@ -83,6 +83,10 @@ struct RingfireRun {
 RingfireRun run_ringfire(std::vector<std::string> args,
                          std::chrono::seconds limit = std::chrono::seconds(60));
 
+// Keeps a copy of a --json file for the schema check that CTest runs after the integration tests
+// (schema.results, tests/CMakeLists.txt); run_ringfire() does it for its own file.
+void keep_for_schema_check(const std::string& json_path);
+
 // The accounting identity (sent = completed + failed + in flight), the per-second series adding
 // up to the totals, and one latency sample per completed request; on a --json result.
 void expect_accounting(const nlohmann::json& result);

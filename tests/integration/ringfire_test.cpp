@@ -189,6 +189,7 @@ TEST(Ringfire, InterruptStillWritesTheFullReport) {
   EXPECT_TRUE(result.at("run").at("interrupted").get<bool>());
   EXPECT_GT(u(result.at("totals"), "completed"), 0u);
   expect_accounting(result);
+  keep_for_schema_check(json_path);
   std::remove(json_path.c_str());
 }
 

@@ -129,6 +129,7 @@ TEST(Threshold, AnInterruptedRunEvaluatesNothing) {
   EXPECT_EQ(r.out.find("FAIL"), std::string::npos) << r.out;
   std::ifstream f(json_path);
   const json result = json::parse(f, nullptr, false);
+  keep_for_schema_check(json_path);
   std::remove(json_path.c_str());
   ASSERT_TRUE(result.is_object());
   ASSERT_EQ(result["thresholds"].size(), 1u);

@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""docs/result.schema.json against real ringfire results, and `--json -`:
+a finished run's JSON written to stdout (the text report then on stderr) validates; so does the
+--json file of a run that reached nothing; a field added anywhere, or one missing, does not.
+  schema_test.py RINGFIRE RINGFIRE_TARGET SOURCE_DIR
+Prints "N passed, M failed"; exits 1 on any failure.
+"""
+
+import copy
+import json
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import traceback
+
+import jsonschema
+
+RINGFIRE, TARGET, SOURCE = sys.argv[1], sys.argv[2], sys.argv[3]
+with open(os.path.join(SOURCE, "docs", "result.schema.json")) as f:
+    VALIDATOR = jsonschema.Draft202012Validator(json.load(f))
+
+
+def start_target():
+    server = subprocess.Popen([TARGET, "--port", "0", "--duration", "60s"], stdout=subprocess.PIPE,
+                              stderr=subprocess.DEVNULL)
+    line = server.stdout.readline().decode()
+    assert line.startswith("listening on "), line
+    return server, "http://" + line.split()[-1] + "/"
+
+
+def errors(document):
+    return [e.message for e in VALIDATOR.iter_errors(document)]
+
+
+def test_json_to_stdout_validates(url, tmp, state):
+    run = subprocess.run([RINGFIRE, "--json", "-", "-c", "2", "-d", "500ms", url],
+                         capture_output=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    result = json.loads(run.stdout)  # stdout is the JSON and nothing else
+    assert result["schema"] == "ringfire.result/1"
+    assert result["totals"]["completed"] > 0
+    # The text report went to stderr, with the same count.
+    report = run.stderr.decode()
+    assert f"Requests    {result['totals']['completed']} completed" in report, report
+    assert errors(result) == [], errors(result)[:5]
+    state["result"] = result
+
+
+def test_quiet_json_to_stdout(url, tmp, state):
+    run = subprocess.run([RINGFIRE, "-q", "--json", "-", "-c", "1", "-n", "10", url],
+                         capture_output=True, timeout=30)
+    assert run.returncode == 0, run.stderr
+    assert run.stderr == b"", run.stderr
+    assert json.loads(run.stdout)["totals"]["completed"] == 10
+
+
+def test_failure_json_validates(url, tmp, state):
+    with socket.socket() as s:  # a loopback port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    run = subprocess.run([RINGFIRE, "--json", "-", "-c", "1", "-d", "1s", "--timeout", "200ms",
+                          f"http://127.0.0.1:{port}/"], capture_output=True, timeout=30)
+    assert run.returncode == 1, run
+    failure = json.loads(run.stdout)
+    assert failure["failure"]["stage"] == "connect", failure
+    assert errors(failure) == [], errors(failure)[:5]
+    broken = dict(failure)
+    del broken["failure"]
+    assert errors(broken), "a document with neither totals nor failure passed"
+
+
+def test_added_or_missing_fields_fail(url, tmp, state):
+    result = state["result"]
+    for path in ([], ["totals"], ["config"], ["run"], ["verdict", "evidence"],
+                 ["timeseries", 0], ["timeseries", 0, "client"], ["latency_ns"]):
+        doc = copy.deepcopy(result)
+        target = doc
+        for key in path:
+            target = target[key]
+        target["surprise"] = 1
+        assert errors(doc), f"an added field at /{'/'.join(map(str, path))} passed"
+    for key in ("totals", "verdict", "timeseries"):
+        doc = copy.deepcopy(result)
+        del doc[key]
+        assert errors(doc), f"a missing {key} passed"
+    doc = copy.deepcopy(result)
+    doc["totals"]["completed"] = -1
+    assert errors(doc), "a negative count passed"
+    # Being added by other changes: accepted loosely for now.
+    doc = copy.deepcopy(result)
+    doc["labels"] = [{"label": "fib"}]
+    doc["connect_latency_ns"] = {"count": 1}
+    doc["totals"]["connect_latency_ns"] = {"count": 1}
+    assert errors(doc) == [], errors(doc)[:5]
+
+
+def main():
+    server, url = start_target()
+    passed = failed = 0
+    state = {}
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            for test in (test_json_to_stdout_validates, test_quiet_json_to_stdout,
+                         test_failure_json_validates, test_added_or_missing_fields_fail):
+                try:
+                    test(url, tmp, state)
+                    passed += 1
+                    print("ok", test.__name__)
+                except Exception:
+                    failed += 1
+                    print("FAIL", test.__name__)
+                    traceback.print_exc()
+    finally:
+        server.kill()
+        server.wait()
+    print(f"{passed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
