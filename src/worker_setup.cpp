@@ -79,16 +79,12 @@ Worker::Worker(const RunConfig& config, const WorkerPlan& plan, RequestMix& mix,
       ledger_(ledger_plan(config, plan, mix, marks)),
       timers_(plan.connections, std::max<uint64_t>(timeout_ns_, 1'000'000'000), marks.start_ns) {
   ready_.reserve(plan.connections);
-<<<<<<< HEAD
   for (Connection& c : conns_) c.parser.set_head_request(mix.head(0));
   if (!static_requests_ && (depth_ > 1 || mix.has_patches())) {
     slot_size_ = mix.max_size() * depth_;
     send_slots_.resize(slot_size_ * plan.connections);
   }
-=======
-  for (Connection& c : conns_) c.parser.set_head_request(requests.head());
   if (marks.live != nullptr) ledger_.publish_live(&marks.live[plan.index]);
->>>>>>> wt-progress
 }
 
 Worker::~Worker() {

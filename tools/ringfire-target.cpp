@@ -10,6 +10,12 @@
 //                             included; a --fault mode's junk bytes and empty lines are not)
 //   responses_partial: N      only with --fault: responses begun and never completed (their
 //                             beginning fully accepted by the kernel)
+//   request_body_bytes: N     Content-Length request body bytes received, answered or not
+//   path PATH N               only with --count-paths, one line per path (sorted by byte): complete
+//                             responses (as in "responses", 400s not included) to requests for
+//                             PATH, the request-target without its query string
+//   path_other: N             only with --count-paths, and only when N > 0: responses to paths
+//                             beyond the table's 10,000 distinct ones
 //   requests: N               the last line: the same figure as "responses" (its old name, kept
 //                             for the scripts and tests that read the last line)
 #include <signal.h>
@@ -165,6 +171,8 @@ CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw)
       ->type_name("DURATION");
   app.add_option("--duration", raw.duration, "Exit by itself after DURATION (a safety bound)")
       ->type_name("DURATION");
+  app.add_flag("--count-paths", options.count_paths,
+               "At exit, print 'path PATH N' per request path (query string cut off)");
   app.add_flag("--quiet", raw.quiet, "No informational lines on stderr");
 
   return threads;
@@ -211,6 +219,17 @@ void print_totals(const TargetOptions& options, const ringfire::target::ServerTo
     std::printf("responses_partial: %llu\n",
                 static_cast<unsigned long long>(totals.responses_partial));
   }
+  std::printf("request_body_bytes: %llu\n",
+              static_cast<unsigned long long>(totals.request_body_bytes));
+  if (options.count_paths) {
+    // A request-target holds no spaces, so "path PATH N" splits at its last space.
+    for (const auto& [path, count] : totals.paths.paths) {
+      std::printf("path %s %llu\n", path.c_str(), static_cast<unsigned long long>(count));
+    }
+    if (totals.paths.other > 0) {
+      std::printf("path_other: %llu\n", static_cast<unsigned long long>(totals.paths.other));
+    }
+  }
   std::printf("requests: %llu\n", static_cast<unsigned long long>(totals.responses));
   std::fflush(stdout);
 }
@@ -225,8 +244,11 @@ int main(int argc, char** argv) {
       "stdout: 'listening on HOST:PORT' at start; when stopped by SIGINT/SIGTERM or --duration,\n"
       "'connections: N', 'requests_read: N' (complete requests received, answered or not),\n"
       "'responses: N' (responses whose every byte the kernel accepted, 400s included), with\n"
-      "--fault 'responses_partial: N' (responses begun and cut short), and last 'requests: N'\n"
-      "(the same figure as responses). All exact across threads.\n\n"
+      "--fault 'responses_partial: N' (responses begun and cut short), 'request_body_bytes: N'\n"
+      "(Content-Length request body bytes received; chunked request bodies get 400), with\n"
+      "--count-paths 'path PATH N' per request path (responses, query string cut off; beyond\n"
+      "10,000 distinct paths the rest in 'path_other: N'), and last 'requests: N' (the same\n"
+      "figure as responses). All exact across threads.\n\n"
       "--fault MODE misbehaves on purpose (one mode at a time):\n"
       "  response-before-request    a complete response on accept, before any request\n"
       "  junk-after-response        'XYZ' CRLF after every response\n"
@@ -243,7 +265,8 @@ int main(int argc, char** argv) {
       "  ringfire-target --port 8080 --threads 2 --cpus 0,1\n"
       "  ringfire-target --body-size 64KiB --chunked --chunk-size 8k\n"
       "  ringfire-target --delay 5ms --stall-at 2s --stall-for 500ms --duration 10s\n"
-      "  ringfire-target --fault reset-mid-body --body-size 1k\n",
+      "  ringfire-target --fault reset-mid-body --body-size 1k\n"
+      "  ringfire-target --count-paths --duration 30s\n",
       "ringfire-target"};
   TargetOptions options;
   RawOptions raw;

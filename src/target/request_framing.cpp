@@ -53,7 +53,8 @@ bool parse_request_line(std::string_view line, RequestHead& out) {
   }
   const size_t sp2 = line.find(' ', sp1 + 1);
   if (sp2 == std::string_view::npos || sp2 == sp1 + 1) return false;
-  for (char c : line.substr(sp1 + 1, sp2 - sp1 - 1)) {
+  out.target = line.substr(sp1 + 1, sp2 - sp1 - 1);
+  for (char c : out.target) {
     if (static_cast<unsigned char>(c) <= 0x20 || c == 0x7f) return false;
   }
   const std::string_view version = line.substr(sp2 + 1);

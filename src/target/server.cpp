@@ -97,9 +97,12 @@ ServerTotals TargetServer::wait() {
     totals_.responses += t.responses;
     totals_.responses_partial += t.responses_partial;
     totals_.bad_requests += t.bad_requests;
+    totals_.request_body_bytes += t.request_body_bytes;
+    if (worker->path_counts() != nullptr) add_path_counts(*worker->path_counts(), totals_.paths);
     totals_.per_worker.push_back(t);
     if (!worker->failure().empty() && totals_.failure.empty()) totals_.failure = worker->failure();
   }
+  cap_path_totals(totals_.paths);
   return totals_;
 }
 

@@ -90,7 +90,7 @@ ResponseKind ServerWorker::choose_kind(ServerConnection& c, bool head, bool http
   return pick_response_kind(head, keep_open, speak_10);
 }
 
-void ServerWorker::enqueue(ServerConnection& c, ResponseKind kind, uint64_t now) {
+void ServerWorker::enqueue(ServerConnection& c, ResponseKind kind, uint64_t now, uint32_t path) {
   uint64_t due = 0;
   if (clock_needed_) {
     due = now + delay_ns_;
@@ -98,9 +98,10 @@ void ServerWorker::enqueue(ServerConnection& c, ResponseKind kind, uint64_t now)
     if (due >= stall_begin_ns_ && due < stall_end_ns_) due = stall_end_ns_;
   }
   if (fault_ != FaultMode::kNone && kind != ResponseKind::kBadRequest) {
-    return enqueue_fault(c, kind, due);
+    return enqueue_fault(c, kind, due, path);
   }
-  c.queue_push({due, kind, closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue});
+  c.queue_push(
+      {due, kind, closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue, path});
 }
 
 // Frames every complete request in the input. Each one counts as read; while the connection is
@@ -115,13 +116,13 @@ void ServerWorker::process_input(ServerConnection& c, uint64_t now) {
     if (framed == Framed::kBad) {
       if (answer) {
         ++totals_.bad_requests;
-        enqueue(c, ResponseKind::kBadRequest, now);
+        enqueue(c, ResponseKind::kBadRequest, now, kNoPath);
       }
       c.discard_input = true;  // nothing after garbage can be framed
       break;
     }
     ++totals_.requests_read;
-    if (answer) enqueue(c, kind, now);
+    if (answer) enqueue(c, kind, now, c.pending_path);
   }
   if (c.discard_input || c.in_start == c.in_end) {
     c.in_start = c.in_end = 0;  // nothing (of use) left: reuse the buffer from its start
@@ -150,6 +151,8 @@ ServerWorker::Framed ServerWorker::frame_request(ServerConnection& c, ResponseKi
     }
     const RequestHead head = parse_request_head(buffered.substr(0, end.end));
     if (end.end > kMaxRequestHead || !head.valid) return Framed::kBad;
+    // The target is a view into the input: look it up before the bytes can move.
+    c.pending_path = paths_ ? paths_->find_or_add(target_path(head.target)) : kNoPath;
     c.in_start += static_cast<uint32_t>(end.end);
     c.scan_from = 0;
     kind = choose_kind(c, head.is_head, head.http10, head.wants_close, head.wants_keep_alive);
@@ -160,6 +163,7 @@ ServerWorker::Framed ServerWorker::frame_request(ServerConnection& c, ResponseKi
   const uint64_t skip = std::min<uint64_t>(c.body_left, c.in_end - c.in_start);
   c.in_start += static_cast<uint32_t>(skip);
   c.body_left -= skip;
+  totals_.request_body_bytes += skip;
   if (c.body_left > 0) return Framed::kIncomplete;
   kind = c.pending_kind;  // the request is complete only with its body
   return Framed::kComplete;
@@ -203,6 +207,7 @@ void ServerWorker::pump(ServerConnection& c, uint64_t now) {
     c.queue_pop();
     ++pieces;
     if (next.kind < kFirstFaultPiece) {
+      if (paths_) c.batch_paths[c.batch_responses] = next.path;
       ++c.batch_responses;
     } else if (begins_partial_response(next.kind)) {
       ++c.batch_partials;
@@ -263,6 +268,9 @@ void ServerWorker::on_send(ServerConnection& c, int res) {
 
 // Every byte of the batch is with the kernel: count it, then do what its last piece says.
 void ServerWorker::finish_batch(ServerConnection& c) {
+  if (paths_) {
+    for (uint32_t i = 0; i < c.batch_responses; ++i) paths_->count(c.batch_paths[i]);
+  }
   totals_.responses += c.batch_responses;
   totals_.responses_partial += c.batch_partials;
   c.batch_responses = c.batch_partials = 0;

@@ -12,22 +12,23 @@
 
 namespace ringfire::target {
 
-void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns) {
+void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns,
+                                 uint32_t path) {
   // What the well-behaved server would do after this response (the request may have asked to
   // close); a mode that adds a piece after the response hands that on to the piece.
   const AfterSend after = closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue;
   switch (fault_) {
     case FaultMode::kJunkAfterResponse:
-      c.queue_push({due_ns, kind, AfterSend::kContinue});
+      c.queue_push({due_ns, kind, AfterSend::kContinue, path});
       c.queue_push({due_ns, ResponseKind::kJunk, after});
       return;
     case FaultMode::kEmptyLines:
       // choose_kind has counted this request already: 1 means it is the connection's first.
       if (c.responses_queued > 1) c.queue_push({due_ns, ResponseKind::kEmptyLine});
-      c.queue_push({due_ns, kind, after});
+      c.queue_push({due_ns, kind, after, path});
       return;
     case FaultMode::kShutWriteAfterResponse:
-      c.queue_push({due_ns, kind, AfterSend::kLingerLong});
+      c.queue_push({due_ns, kind, AfterSend::kLingerLong, path});
       return;
     case FaultMode::kResetMidBody:
       c.queue_push({due_ns, ResponseKind::kHalfBody, AfterSend::kReset});
@@ -47,7 +48,7 @@ void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_
       c.queue_push({due_ns, ResponseKind::kEndlessChunks, AfterSend::kRepeat});
       return;
     default:  // response-before-request, listener-flap and close-announced answer normally
-      c.queue_push({due_ns, kind, after});
+      c.queue_push({due_ns, kind, after, path});
       return;
   }
 }
@@ -55,7 +56,7 @@ void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_
 void ServerWorker::on_accept_fault(ServerConnection& c) {
   if (fault_ == FaultMode::kResponseBeforeRequest) {
     const uint64_t now = now_if_needed();
-    enqueue(c, ResponseKind::kGet, now);  // before a single byte of a request has arrived
+    enqueue(c, ResponseKind::kGet, now, kNoPath);  // before a single byte of a request arrived
     pump(c, now);
   } else if (fault_ == FaultMode::kListenerFlap && config_.listen_fd < 0) {
     return reset_connection(c);  // accepted just before the listener went down: reset with the rest

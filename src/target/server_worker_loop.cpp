@@ -37,6 +37,7 @@ ServerWorker::ServerWorker(const ServerWorkerConfig& config) : config_(config) {
     stall_end_ns_ = stall_begin_ns_ + static_cast<uint64_t>(config.options->stall_for.count());
   }
   clock_needed_ = delay_ns_ > 0 || stall_end_ns_ > stall_begin_ns_;
+  if (config.options->count_paths) paths_ = std::make_unique<PathCounts>();
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
 }
 

@@ -95,17 +95,30 @@ std::string TargetServer::url(const std::string& host) const {
 }
 
 std::map<std::string, int64_t> TargetServer::stop_and_counts() {
-  std::map<std::string, int64_t> counts;
-  if (!process_) return counts;
+  return stop_and_report().counters;
+}
+
+TargetServer::Report TargetServer::stop_and_report() {
+  Report report;
+  if (!process_) return report;
   const ExitResult r = process_->stop(SIGTERM);
   process_.reset();
-  if (!r.exited) return counts;
+  if (!r.exited) return report;
+  report.stopped = true;
   for (const std::string& line : r.out_lines()) {
+    if (line.rfind("listening on ", 0) == 0) continue;
+    if (line.rfind("path ", 0) == 0) {
+      // "path PATH N": a request-target holds no spaces.
+      const size_t space = line.rfind(' ');
+      report.paths[line.substr(5, space - 5)] =
+          std::strtoull(line.c_str() + space + 1, nullptr, 10);
+      continue;
+    }
     const size_t colon = line.find(": ");
-    if (colon == std::string::npos || line.rfind("listening on ", 0) == 0) continue;
-    counts[line.substr(0, colon)] = std::atoll(line.c_str() + colon + 2);
+    if (colon == std::string::npos) continue;
+    report.counters[line.substr(0, colon)] = std::atoll(line.c_str() + colon + 2);
   }
-  return counts;
+  return report;
 }
 
 void TargetServer::kill() {

@@ -28,8 +28,16 @@ class TargetServer {
   // Stops it (SIGTERM) and returns its own count of responses sent, or -1.
   int64_t stop_and_count();
   // Stops it (SIGTERM) and returns every "name: N" line it printed at exit ("requests",
-  // "connections", and per fault mode "requests_read", ...); empty if it did not stop cleanly.
+  // "connections", "requests_read", "request_body_bytes", ...); empty if it did not stop cleanly.
   std::map<std::string, int64_t> stop_and_counts();
+  // What stop_and_report() returns: the "name: N" lines, and with --count-paths the per-path
+  // responses ("path PATH N" lines; "path_other" is among the counters, when printed).
+  struct Report {
+    bool stopped = false;  // it exited after SIGTERM (else both maps are empty)
+    std::map<std::string, int64_t> counters;
+    std::map<std::string, uint64_t> paths;
+  };
+  Report stop_and_report();
   // Kills it at once (SIGKILL): a server that dies mid-run.
   void kill();
 

@@ -85,11 +85,12 @@ TEST(Target, DurationEndsTheServer) {
   EXPECT_TRUE(r.exited);
   EXPECT_EQ(r.exit_code, 0);
   const auto lines = r.out_lines();
-  ASSERT_EQ(lines.size(), 5u) << r.out;
+  ASSERT_EQ(lines.size(), 6u) << r.out;
   EXPECT_EQ(lines[1], "connections: 0");
   EXPECT_EQ(lines[2], "requests_read: 0");
   EXPECT_EQ(lines[3], "responses: 0");
-  EXPECT_EQ(lines[4], "requests: 0");
+  EXPECT_EQ(lines[4], "request_body_bytes: 0");
+  EXPECT_EQ(lines[5], "requests: 0");
 }
 
 TEST(Target, SigtermCountIsExactAcrossThreads) {

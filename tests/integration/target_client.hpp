@@ -49,27 +49,46 @@ struct Counts {
   uint64_t requests_read = UINT64_MAX;
   uint64_t responses = UINT64_MAX;
   uint64_t responses_partial = UINT64_MAX;  // printed only with --fault
+  uint64_t request_body_bytes = UINT64_MAX;
+  std::map<std::string, uint64_t> paths;  // "path PATH N" lines, printed only with --count-paths
+  uint64_t path_other = 0;                // printed only with --count-paths, and only when > 0
   uint64_t requests = UINT64_MAX;
 };
+
+// "path PATH N" -> paths[PATH] = N; false for any other line.
+inline bool parse_path_line(const std::string& line, std::map<std::string, uint64_t>& paths) {
+  const size_t space = line.rfind(' ');
+  if (line.rfind("path ", 0) != 0 || space <= 5 || space == std::string::npos) return false;
+  return paths.emplace(line.substr(5, space - 5), std::stoull(line.substr(space + 1))).second;
+}
 
 // The exit lines of a stopped server (after "listening on ..."), in their fixed order.
 inline Counts parse_counts(const ExitResult& r) {
   Counts counts;
   const std::vector<std::string> lines = r.out_lines();
+  // nullptr: the "path PATH N" lines, which come at that place.
   const std::pair<const char*, uint64_t*> fields[] = {
-      {"connections: ", &counts.connections}, {"requests_read: ", &counts.requests_read},
-      {"responses: ", &counts.responses},     {"responses_partial: ", &counts.responses_partial},
+      {"connections: ", &counts.connections},
+      {"requests_read: ", &counts.requests_read},
+      {"responses: ", &counts.responses},
+      {"responses_partial: ", &counts.responses_partial},
+      {"request_body_bytes: ", &counts.request_body_bytes},
+      {nullptr, nullptr},
+      {"path_other: ", &counts.path_other},
       {"requests: ", &counts.requests},
   };
   size_t next = 1;  // after the listening line
   for (const auto& [name, value] : fields) {
-    if (next < lines.size() && lines[next].rfind(name, 0) == 0) {
+    if (name == nullptr) {
+      while (next < lines.size() && parse_path_line(lines[next], counts.paths)) ++next;
+    } else if (next < lines.size() && lines[next].rfind(name, 0) == 0) {
       *value = std::stoull(lines[next].substr(std::strlen(name)));
       ++next;
     }
   }
   EXPECT_EQ(next, lines.size()) << "unexpected stdout: " << r.out;
   EXPECT_NE(counts.requests, UINT64_MAX) << "no requests line: " << r.out;
+  EXPECT_NE(counts.request_body_bytes, UINT64_MAX) << "no request_body_bytes line: " << r.out;
   EXPECT_EQ(counts.requests, counts.responses) << r.out;
   return counts;
 }

@@ -55,6 +55,7 @@ struct TargetOptions {
   bool http10 = false;  // answer as HTTP/1.0; close unless the request asked for keep-alive
   FaultMode fault = FaultMode::kNone;
   std::chrono::nanoseconds flap_every{std::chrono::seconds(1)};  // kListenerFlap's half period
+  bool count_paths = false;  // count responses per request path (path_counts.hpp)
 };
 
 // "4096", "64k"/"64KiB"/"64kb" (x1024), "1m"/"1MiB" (x1024^2), "1g". A bare number is bytes.

@@ -33,6 +33,7 @@ struct RequestHead {
   bool wants_close = false;       // Connection: close
   bool wants_keep_alive = false;  // Connection: keep-alive
   uint64_t content_length = 0;    // body bytes that follow the header block
+  std::string_view target;        // the request-target, as sent (a view into the parsed bytes)
 };
 
 // Parses a complete header block (as delimited by find_head_end). Invalid request line, malformed

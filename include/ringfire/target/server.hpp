@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "ringfire/target/options.hpp"
+#include "ringfire/target/path_counts.hpp"
 #include "ringfire/target/response.hpp"
 #include "ringfire/target/server_worker.hpp"
 
@@ -23,6 +24,8 @@ struct ServerTotals {
   uint64_t responses = 0;
   uint64_t responses_partial = 0;
   uint64_t bad_requests = 0;
+  uint64_t request_body_bytes = 0;
+  PathTotals paths;  // with --count-paths; empty otherwise
   std::vector<ServerWorkerTotals> per_worker;
   std::string failure;  // the first thread that stopped early (its ring broke); empty normally
 };

@@ -14,6 +14,7 @@
 #include <memory>
 #include <vector>
 
+#include "ringfire/target/path_counts.hpp"
 #include "ringfire/target/response.hpp"
 
 namespace ringfire::target {
@@ -32,6 +33,7 @@ struct PendingResponse {
   uint64_t due_ns = 0;
   ResponseKind kind = ResponseKind::kGet;
   AfterSend after = AfterSend::kContinue;
+  uint32_t path = kNoPath;  // --count-paths: the PathCounts entry it answers (fits the padding)
 };
 
 struct ServerConnection {
@@ -62,6 +64,8 @@ struct ServerConnection {
   uint64_t body_left = 0;         // request body bytes still to skip
   ResponseKind pending_kind{};    // the answer to the request whose body is being skipped
   uint64_t responses_queued = 0;  // for --close-every
+  // --count-paths: the PathCounts entry of the last request head framed.
+  uint32_t pending_path = kNoPath;
 
   // Responses waiting to be sent, in request order (a ring of kQueueCapacity).
   std::array<PendingResponse, kQueueCapacity> queue{};
@@ -74,6 +78,8 @@ struct ServerConnection {
   uint32_t iov_count = 0;
   uint32_t batch_responses = 0;  // complete responses in it
   uint32_t batch_partials = 0;   // responses in it that it begins and nothing will complete
+  // --count-paths: the PathCounts entry of each complete response in it, counted once it is sent.
+  std::array<uint32_t, kQueueCapacity> batch_paths{};
   AfterSend batch_after = AfterSend::kContinue;
   msghdr msg{};
 

@@ -4,10 +4,12 @@
 
 #include <atomic>
 #include <cstdint>
+#include <memory>
 #include <string>
 
 #include "ringfire/ring.hpp"
 #include "ringfire/target/options.hpp"
+#include "ringfire/target/path_counts.hpp"
 #include "ringfire/target/response.hpp"
 #include "ringfire/target/server_connection.hpp"
 #include "ringfire/uring_tag.hpp"
@@ -22,6 +24,8 @@ struct ServerWorkerTotals {
   uint64_t responses_partial = 0;  // responses begun (every byte of the beginning accepted) that
                                    // a fault mode cuts short or never ends
   uint64_t bad_requests = 0;       // 400s for malformed or oversized requests (among responses)
+  // Content-Length request body bytes received (of requests answered or not, complete or not).
+  uint64_t request_body_bytes = 0;
 };
 
 struct ServerWorkerConfig {
@@ -52,6 +56,8 @@ class ServerWorker {
   void wake();
 
   const ServerWorkerTotals& totals() const { return totals_; }
+  // With --count-paths, the responses per path; else nullptr.
+  const PathCounts* path_counts() const { return paths_.get(); }
   const char* ring_mode() const { return ring_.setup_name(); }
   // Empty unless the ring broke and run() ended early (the reason was printed on stderr too).
   const std::string& failure() const { return failure_; }
@@ -82,7 +88,8 @@ class ServerWorker {
   Framed frame_request(ServerConnection& c, ResponseKind& kind);
   ResponseKind choose_kind(ServerConnection& c, bool head, bool http10, bool wants_close,
                            bool wants_keep_alive);
-  void enqueue(ServerConnection& c, ResponseKind kind, uint64_t now);
+  // `path`: the PathCounts entry the response answers (kNoPath when none or not counting).
+  void enqueue(ServerConnection& c, ResponseKind kind, uint64_t now, uint32_t path);
 
   void pump(ServerConnection& c, uint64_t now);
   bool append_response(ServerConnection& c, ResponseKind kind);
@@ -94,7 +101,7 @@ class ServerWorker {
 
   // The --fault modes (server_worker_faults.cpp).
   void on_accept_fault(ServerConnection& c);
-  void enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns);
+  void enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns, uint32_t path);
   void after_last_piece(ServerConnection& c);
   void reset_connection(ServerConnection& c);
   void arm_flap();
@@ -133,6 +140,8 @@ class ServerWorker {
   uint64_t next_tick_ns_ = 0;
   ConnectionSlab slab_;
   ServerWorkerTotals totals_;
+  std::unique_ptr<PathCounts>
+      paths_;  // only with --count-paths: the hot path tests it, nothing more
   std::string failure_;
   // Last, so that it is destroyed first: tearing the ring down ends every operation still in
   // flight before the memory they point into (connections, the wake buffer) goes.
