@@ -52,9 +52,9 @@ TEST(Scenario, LabelSharesFollowTheWeightsAndEveryLabelBalances) {
   const std::string scenario = files.write("s.json", R"({"requests": [
     {"label": "a", "path": "/a/{rand:1:50}", "weight": 1},
     {"label": "b", "path": "/b/{rand:100:199}?q={choice:x,y,z}", "weight": 2},
-    {"label": "c", "method": "POST", "path": "/c/{seq}", "body": "{{\"id\": {seq:7}}}", "weight": 7}
+    {"label": "c", "method": "POST", "path": "/c?id={seq}", "body": "{{\"id\": {seq:7}}}", "weight": 7}
   ]})");
-  TargetServer server;
+  TargetServer server({"--count-paths"});
   ASSERT_TRUE(server.ok());
   const RingfireRun run = run_ringfire(
       {"-c", "8", "-p", "2", "-t", "2", "-n", "20000", "--scenario", scenario, server.url()});
@@ -70,10 +70,72 @@ TEST(Scenario, LabelSharesFollowTheWeightsAndEveryLabelBalances) {
     EXPECT_NEAR(static_cast<double>(u(l, "sent")) / sent, share, 0.02) << name;
     EXPECT_EQ(u(l, "failed"), 0u) << name;
   }
-  EXPECT_EQ(server.stop_and_count(), 20000 + static_cast<int64_t>(u(totals, "in_flight")));
+  // The server's own count per path: every random value within its range, and per label the
+  // paths add up to the label's completed count (nothing in flight answered, with -n: the run
+  // stops when the last response is in, and what is in flight is counted apart).
+  const TargetServer::Report report = server.stop_and_report();
+  ASSERT_TRUE(report.stopped);
+  uint64_t a = 0, b = 0, c = 0;
+  for (const auto& [path, n] : report.paths) {
+    if (path.rfind("/a/", 0) == 0) {
+      const int v = std::stoi(path.substr(3));
+      EXPECT_TRUE(v >= 1 && v <= 50) << path;
+      a += n;
+    } else if (path.rfind("/b/", 0) == 0) {
+      const int v = std::stoi(path.substr(3));
+      EXPECT_TRUE(v >= 100 && v <= 199) << path;
+      b += n;
+    } else {
+      EXPECT_EQ(path, "/c");  // the target counts paths without their query
+      c += n;
+    }
+  }
+  const uint64_t in_flight = u(totals, "in_flight");
+  EXPECT_GE(a, u(label(run.result, "a"), "completed"));
+  EXPECT_GE(b, u(label(run.result, "b"), "completed"));
+  EXPECT_GE(c, u(label(run.result, "c"), "completed"));
+  EXPECT_EQ(a + b + c, 20000u + in_flight);
+  EXPECT_EQ(report.counters.count("path_other") ? report.counters.at("path_other") : 0, 0);
+  EXPECT_LE(a - u(label(run.result, "a"), "completed"), u(label(run.result, "a"), "in_flight"));
+  EXPECT_LE(b - u(label(run.result, "b"), "completed"), u(label(run.result, "b"), "in_flight"));
+  EXPECT_LE(c - u(label(run.result, "c"), "completed"), u(label(run.result, "c"), "in_flight"));
+  EXPECT_GT(report.counters.at("request_body_bytes"), 0);  // c's bodies
   // The text report has the Aggregate table with a TOTAL row.
   EXPECT_NE(run.exit.out.find("samples"), std::string::npos) << run.exit.out;
   EXPECT_NE(run.exit.out.find("TOTAL"), std::string::npos) << run.exit.out;
+}
+
+TEST(Scenario, BigAndTemplatedBodiesArriveWhole) {
+  Files files;
+  files.write("big.bin", std::string(size_t{1} << 20, 'x'));
+  const std::string scenario = files.write("s.json", R"({"requests": [
+    {"label": "big", "method": "POST", "path": "/upload", "body_file": "big.bin"},
+    {"label": "json", "method": "POST", "path": "/rows",
+     "headers": {"Content-Type": "application/json"},
+     "body": "{{\"id\": {rand:10:99}, \"tag\": \"{choice:ab,cd}\"}}"}
+  ]})");
+  TargetServer server({"--count-paths"});
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run =
+      run_ringfire({"-c", "2", "-n", "200", "--scenario", scenario, server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  expect_accounting(run.result);
+  const TargetServer::Report report = server.stop_and_report();
+  ASSERT_TRUE(report.stopped);
+  // Every request the target read carried its whole body: 1 MiB, or {"id": NN, "tag": "xx"}.
+  const uint64_t big = report.paths.count("/upload") ? report.paths.at("/upload") : 0;
+  const uint64_t json_rows = report.paths.count("/rows") ? report.paths.at("/rows") : 0;
+  EXPECT_EQ(big + json_rows, 200u);
+  EXPECT_GT(big, 0u);
+  EXPECT_GT(json_rows, 0u);
+  EXPECT_EQ(
+      static_cast<uint64_t>(report.counters.at("request_body_bytes")),
+      big * (uint64_t{1} << 20) + json_rows * std::string(R"({"id": 12, "tag": "ab"})").size());
+  // The label's bytes sent: the body and a head of some 100 bytes per request.
+  const json& sent = label(run.result, "big");
+  const uint64_t per_request = u(sent, "bytes_sent") / u(sent, "sent");
+  EXPECT_GT(per_request, (uint64_t{1} << 20) + 40);
+  EXPECT_LT(per_request, (uint64_t{1} << 20) + 200);
 }
 
 TEST(Scenario, AnExpectRefusesOnlyItsOwnLabel) {

@@ -29,7 +29,7 @@ LedgerPlan plan() {
 void request(RequestLedger& l, uint64_t t, uint64_t latency) {
   l.queue(0, 1, 0, true, false, t);
   l.stamp(t, [](uint32_t, uint64_t) {});
-  l.complete(0, 200, t + latency);
+  l.complete(0, 200, 0, 0, t + latency);
 }
 
 TEST(Live, TheLedgerPublishesEachClosedSecondAsItsSeriesHasIt) {
