@@ -142,7 +142,7 @@ bool parse_threshold(const std::string& text, Threshold& out, std::string& error
     return fail(start,
                 "a metric: pNN from p0 to p100, mean, max, min, rps, errors, timeouts or an "
                 "error class (connect, read, write, timeout, parse, closed, unsolicited, "
-                "after_close)");
+                "after_close, unexpected_status, unexpected_body_size)");
   }
   while (pos < text.size() && text[pos] == ' ') ++pos;
   const size_t op_length = parse_op(text, pos, t.op);
