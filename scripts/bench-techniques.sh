@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A/B of ringfire's io_uring techniques: client CPU per request with each one switched off
-# (RINGFIRE_NO_* environment switches, --wait-batch 1) or an option switched on (--sqpoll), against
-# ringfire-target; plus a new connection for every response (target --close-every 1), where the
+# (RINGFIRE_NO_* environment switches, --wait-batch 1) or an option switched on (--sqpoll,
+# --progress), against ringfire-target; plus a new connection for every response (target --close-every 1), where the
 # sockets made inside the ring matter. Variants alternate in rounds.
 #   scripts/bench-techniques.sh [--rounds N] [--seconds S]
 # ringfire-target on CPU 0, one ringfire worker on CPU 1, traffic on 127.0.0.1 only.
@@ -36,6 +36,9 @@ try:
                 ("no fixed files", {"RINGFIRE_NO_FIXED_FILES": "1"}),
                 ("no batched waits", {"_ARGS": "--wait-batch 1"}),
                 ("SQPOLL on", {"_ARGS": "--sqpoll"}),
+                # The live progress line (plain lines with --progress; a terminal's redraw costs
+                # the same): the workers publish a snapshot once a second, nothing per request.
+                ("progress line on", {"_ARGS": "--progress"}),
                 ("no sockets made in the ring", {"RINGFIRE_NO_DIRECT_SOCKETS": "1"})]
     keepalive = [name for name, _ in variants if name != "no sockets made in the ring"]
     # (case, ringfire arguments, server, variants)
