@@ -56,6 +56,7 @@ void RequestLedger::finish(uint64_t now) {
 
 void RequestLedger::connected(uint64_t now) {
   counters_at(now).connects++;
+  if (SecondStats* sec = second_at(now)) sec->connects++;
   ++open_;
 }
 

@@ -150,6 +150,7 @@ void print_text(const Result& r, std::ostream& out) {
     }
   }
   print_counters(r, out);
+  print_connections(r, out);
   if (!c.closed_loop()) {
     const ScheduleStats& s = r.schedule;
     out << fmt("  Schedule    %.1f req/s requested, %.1f sent (%" PRIu64 " of %" PRIu64

@@ -22,6 +22,9 @@ nlohmann::json histogram_json(const Histogram& h);
 // run was interrupted; value null when there was nothing to measure).
 void print_thresholds(const Result& result, std::ostream& out);
 nlohmann::json thresholds_json(const Result& result);
+// The connections' figures: opening time, peak open, connect latency (report_connections.cpp).
+void print_connections(const Result& result, std::ostream& out);
+nlohmann::json connections_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
 // HdrHistogram's plotters read it.
