@@ -43,7 +43,8 @@ PortUse read_port_use(const PortRange& range, const Endpoint& destination,
 // %08X ("0100007F" for 127.0.0.1 on little-endian machines).
 std::string proc_address(const Endpoint& address);
 
-// Before the run: "" when every source address has a port for each of its connections. With no
+// Before the run: "" when every source address has a port for each of its connections (not
+// checked, as surely enough, when each needs at most half of ip_local_port_range). With no
 // --source-ip and a 127.0.0.0/8 destination, adds sources 127.0.0.1, 127.0.0.2, ... to
 // config.sources itself and puts the one line that says so in `notice`. Otherwise the line that
 // names the range, the need and the fix.
