@@ -15,6 +15,7 @@
 #include <string_view>
 
 #include "ringfire/quote.hpp"
+#include "ringfire/source_addresses.hpp"
 
 namespace ringfire {
 
@@ -198,6 +199,9 @@ std::string check_timing(const RunConfig& c) {
     return "--rate " + number_text(c.rate) + " over --duration " + seconds_text(c.duration) +
            " schedules less than one request";
   }
+  if (!std::isfinite(c.connect_rate) || c.connect_rate < 0 || c.connect_rate > 1e7) {
+    return "--connect-rate must be between 0 and 1e7 connections per second";
+  }
   if (c.arrival == Arrival::kPoisson && c.closed_loop()) {
     return "--arrival poisson needs --rate (it shapes an open loop's schedule)";
   }
@@ -315,6 +319,10 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
   }
   if (!line.self_check) {
     if (std::string problem = assemble_scenario(line, config); !problem.empty()) return problem;
+  }
+  if (!line.source_ip.empty()) {
+    std::string error;
+    if (!parse_source_list(line.source_ip, config.sources, error)) return error;
   }
   for (const std::string& text : line.thresholds) {
     std::string error;

@@ -80,6 +80,7 @@ RequestLedger::Match RequestLedger::refuse(const Pending& p, ErrorClass why,
 
 void RequestLedger::connected(uint64_t now) {
   counters_at(now).connects++;
+  if (SecondStats* sec = second_at(now)) sec->connects++;
   ++open_;
 }
 

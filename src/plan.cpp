@@ -32,6 +32,9 @@ Plan make_plan(const RunConfig& config) {
     if (config.rate > 0) {
       w.rate = config.rate * w.connections / config.connections;
     }
+    if (config.connect_rate > 0) {
+      w.connect_rate = config.connect_rate * w.connections / config.connections;
+    }
   }
   return plan;
 }

@@ -111,6 +111,7 @@ json to_json(const Result& r) {
         {"completed", s.stats.completed},
         {"errors", s.stats.errors},
         {"connect_errors", s.stats.connect_errors},
+        {"connects", s.stats.connects},
         {"bytes_received", s.stats.bytes_received},
         {"connections", s.stats.open_connections},
         {"late", s.stats.late},
@@ -162,6 +163,8 @@ json to_json(const Result& r) {
       {"latency_ns", histogram_json(r.latency)},
       {"service_ns", histogram_json(r.service)},
       {"labels", labels_json(r)},
+      {"connect_latency_ns", histogram_json(r.connections.connect_latency)},
+      {"connections", connections_json(r)},
       {"warmup", counters_json(r.warmup)},
       {"schedule", schedule_json(r)},
       {"verdict", to_json(r.verdict)},
@@ -172,16 +175,17 @@ json to_json(const Result& r) {
 
 void write_timeseries_csv(const Result& r, std::ostream& out) {
   out << "t,wall,sent,completed,errors,connect_errors,bytes_received,connections,p50_us,p90_us,"
-         "p99_us,max_us,late,send_lag_max_us\n";
+         "p99_us,max_us,late,send_lag_max_us,connects\n";
   for (size_t i = 0; i < r.seconds.size(); ++i) {
     const SecondSummary& s = r.seconds[i];
     char line[512];
-    std::snprintf(
-        line, sizeof(line), "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f,%lu,%.1f\n", i,
-        s.wall, s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
-        s.stats.bytes_received, s.stats.open_connections, static_cast<double>(s.p50) / 1e3,
-        static_cast<double>(s.p90) / 1e3, static_cast<double>(s.p99) / 1e3,
-        static_cast<double>(s.max) / 1e3, s.stats.late, static_cast<double>(s.stats.lag_max) / 1e3);
+    std::snprintf(line, sizeof(line),
+                  "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f,%lu,%.1f,%lu\n", i, s.wall,
+                  s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
+                  s.stats.bytes_received, s.stats.open_connections,
+                  static_cast<double>(s.p50) / 1e3, static_cast<double>(s.p90) / 1e3,
+                  static_cast<double>(s.p99) / 1e3, static_cast<double>(s.max) / 1e3, s.stats.late,
+                  static_cast<double>(s.stats.lag_max) / 1e3, s.stats.connects);
     out << line;
   }
 }

@@ -294,12 +294,14 @@ Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink&
     result.schedule.backlog += r.backlog;
     result.schedule.busy_rounds += r.busy_rounds;
     result.schedule.max_backlog = std::max(result.schedule.max_backlog, r.max_backlog);
+    result.connections.add(r.connections);
     result.wakeups += r.wakeups;
     result.cqes += r.cqes;
     end_ns = std::max(end_ns, r.measured_end_ns);
     result.stalled |= r.stalled;
   }
   result.features = workers.front()->result().features;
+  result.start_ns = marks.start_ns;
   result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
   result.interrupted = stop.load();
   merge_seconds(result, workers);

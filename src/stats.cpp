@@ -120,6 +120,7 @@ void SecondStats::add(const SecondStats& o) {
   completed += o.completed;
   errors += o.errors;
   connect_errors += o.connect_errors;
+  connects += o.connects;
   bytes_received += o.bytes_received;
   open_connections += o.open_connections;
   late += o.late;

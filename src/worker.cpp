@@ -264,6 +264,9 @@ bool Worker::on_response(uint32_t id) {
     on_announced_close(id);
     return false;
   }
+  if (config_.keepalive_requests != 0 && c.responses >= config_.keepalive_requests) {
+    return keepalive_spent(id);
+  }
   follow_deadline(id);
   if (open_loop_) {
     mark_ready(id);

@@ -6,8 +6,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
+#include "ringfire/source_addresses.hpp"
 #include "ringfire/worker.hpp"
 #include "worker_internal.hpp"
 
@@ -18,6 +20,16 @@ using namespace worker_detail;
 void Worker::start_connect(uint32_t id) {
   Connection& c = conns_[id];
   if (stopping()) return;
+  if (connect_pacer_.enabled() && !c.paced) {
+    const uint64_t slot = connect_pacer_.take(now_);
+    if (slot > now_) {
+      c.state = State::kBackoff;  // on_timer() comes back here at the slot
+      c.paced = true;
+      timers_.arm(id, slot);
+      return;
+    }
+  }
+  c.paced = false;
   const Endpoint& e = config_.endpoint;
   const uint64_t t = tag(Op::kConnect, id, c.generation);
   if (direct_sockets_) {
@@ -33,6 +45,15 @@ void Worker::start_connect(uint32_t id) {
     }
     const int one = 1;
     setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+    if (!config_.sources.empty()) {
+      // Round-robin by connection: each source carries an even share, the same on reconnect.
+      const size_t n = config_.sources.size();
+      if (const int err = bind_source(fd, config_.sources[(plan_.first_connection + id) % n])) {
+        ::close(fd);
+        connect_failed(id, err);
+        return;
+      }
+    }
     c.fd = fd;
     if (fixed_files_ && io_uring_register_files_update(ring_.get(), id, &c.fd, 1) != 1) {
       fixed_files_ = false;  // table update refused: plain descriptors from now on
@@ -44,6 +65,7 @@ void Worker::start_connect(uint32_t id) {
   if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
   sqe->user_data = t;
   c.state = State::kConnecting;
+  connect_queued_ns_[id] = now_;
   ++connecting_;
   timers_.arm(id, now_ + timeout_ns_);
 }
@@ -63,12 +85,23 @@ void Worker::on_connect(uint32_t id, int res) {
   c.backoff_shift = 0;
   c.responses = 0;
   ledger_.connected(now_);
+  note_connected(id);
   arm_recv(id);
   if (open_loop_) {
     mark_ready(id);
   } else {
     maybe_send(id);
   }
+}
+
+// Connect latency, the peak open, and when every connection had opened once.
+void Worker::note_connected(uint32_t id) {
+  ConnectionStats& s = result_.connections;
+  s.connect_latency.record(now_ - connect_queued_ns_[id]);
+  const uint64_t open = ledger_.open_connections();
+  s.peak_open = std::max(s.peak_open, open);
+  if (s.first_open_ns == 0) s.first_open_ns = now_;
+  if (s.all_open_ns == 0 && open == plan_.connections) s.all_open_ns = now_;
 }
 
 void Worker::arm_recv(uint32_t id) {
@@ -112,6 +145,7 @@ void Worker::close_connection(uint32_t id) {
     cancel->user_data = tag(Op::kCancel, id, c.generation);
   }
   c.state = State::kIdle;
+  c.paced = false;
   c.recv_armed = false;
   c.send_busy = false;
   c.generation = uring_tag::next_generation(c.generation);
@@ -152,6 +186,19 @@ void Worker::on_announced_close(uint32_t id) {
     depth_ = 1;
   }
   reopen(id);
+}
+
+// --keepalive-requests: the connection has given its N responses. Once nothing is outstanding
+// it is closed by ringfire and opened anew (a reconnect, not an error); until then it sends no
+// more in the closed loop. Returns false when the connection was closed.
+bool Worker::keepalive_spent(uint32_t id) {
+  if (ledger_.outstanding(id) != 0) {
+    follow_deadline(id);
+    return true;
+  }
+  ++result_.connections.keepalive_reconnects;
+  reopen(id);
+  return false;
 }
 
 void Worker::connect_failed(uint32_t id, int err) {

@@ -75,10 +75,13 @@ Worker::Worker(const RunConfig& config, const WorkerPlan& plan, RequestMix& mix,
           plan.rate, config.arrival, config.seed + plan.index, marks.start_ns,
           static_cast<uint64_t>(config.ramp.count()),
           plan.rate > 0 ? static_cast<double>(plan.index) / static_cast<double>(plan.workers) : 0),
+      connect_pacer_(plan.connect_rate, marks.start_ns),
       conns_(plan.connections),
       ledger_(ledger_plan(config, plan, mix, marks)),
       timers_(plan.connections, std::max<uint64_t>(timeout_ns_, 1'000'000'000), marks.start_ns) {
   ready_.reserve(plan.connections);
+  connect_queued_ns_.resize(plan.connections, 0);
+  result_.connections.planned = plan.connections;
   for (Connection& c : conns_) c.parser.set_head_request(mix.head(0));
   if (!static_requests_ && (depth_ > 1 || mix.has_patches())) {
     slot_size_ = mix.max_size() * depth_;
@@ -132,7 +135,11 @@ bool Worker::setup() {
   fixed_files_ = ring_.register_files(plan_.connections);
   // Sockets made by the ring straight into their slot take the socket(), setsockopt(),
   // files-update and close() syscalls out of every (re)connect.
-  direct_sockets_ = ring_.enable_direct_sockets(config_.endpoint.addr.ss_family, 0);
+  // --source-ip needs bind() before connect(), which a direct socket (no descriptor) cannot get
+  // from liburing 2.3 (IORING_OP_BIND is Linux 6.11, liburing 2.7): those runs keep plain
+  // sockets, bound synchronously and then registered into the slot.
+  direct_sockets_ =
+      config_.sources.empty() && ring_.enable_direct_sockets(config_.endpoint.addr.ss_family, 0);
   result_.features = ring_.features();
   now_ = now_ns();
   return true;

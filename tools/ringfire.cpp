@@ -9,8 +9,10 @@
 
 #include "progress.hpp"
 #include "ringfire/config.hpp"
+#include "ringfire/local_ports.hpp"
 #include "ringfire/report.hpp"
 #include "ringfire/run.hpp"
+#include "ringfire/source_addresses.hpp"
 #include "ringfire/url.hpp"
 #include "ringfire_options.hpp"
 #include "ringfire_outputs.hpp"
@@ -34,6 +36,18 @@ void install_signal_handlers() {
   sigaction(SIGINT, &sa, nullptr);
   sigaction(SIGTERM, &sa, nullptr);
   signal(SIGPIPE, SIG_IGN);
+}
+
+// Once the destination is known: the --source-ip addresses must be local, and each source needs
+// a local port per connection (loopback sources are added when one is not enough, said once).
+std::string prepare_sources(RunConfig& config) {
+  if (std::string problem = check_sources(config.sources, config.endpoint); !problem.empty()) {
+    return problem;
+  }
+  std::string notice;
+  std::string problem = prepare_local_ports(config, notice);
+  if (!notice.empty() && !config.quiet) std::cerr << "ringfire: " << notice << '\n';
+  return problem;
 }
 
 }  // namespace
@@ -73,6 +87,9 @@ int main(int argc, char** argv) {
       return runtime_failure(config, FailureStage::kResolve, error);
     case Reach::kUnreachable:
       return runtime_failure(config, FailureStage::kConnect, error);
+  }
+  if (const std::string problem = prepare_sources(config); !problem.empty()) {
+    return runtime_failure(config, FailureStage::kSetup, problem);
   }
   install_signal_handlers();
   ProgressLine progress(progress_options, config.quiet);

@@ -89,6 +89,18 @@ void declare_output_and_tuning(CLI::App& app, RunConfig& config, CommandLine& li
                "A kernel thread polls each ring's submissions (fewer syscalls, costs CPU)");
 }
 
+// Many connections: where they come from and how fast they open (issue 12).
+void declare_scale(CLI::App& app, RunConfig& config, CommandLine& line) {
+  app.add_option("--source-ip", line.source_ip,
+                 "Bind connections to these local addresses, round-robin: 127.0.0.2,127.0.0.3, "
+                 "ranges 10.0.0.5-10.0.0.8, blocks 127.0.1.0/24 (each brings its own local ports)");
+  app.add_option("--connect-rate", config.connect_rate,
+                 "Open at most this many connections per second, across workers (default: no "
+                 "limit)");
+  app.add_option("--keepalive-requests", config.keepalive_requests,
+                 "Close and reopen each connection after this many responses (default: never)");
+}
+
 }  // namespace
 
 void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
@@ -97,6 +109,7 @@ void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
   declare_load(app, config, line);
   declare_request(app, config, line);
   declare_output_and_tuning(app, config, line);
+  declare_scale(app, config, line);
 }
 
 }  // namespace ringfire

@@ -78,6 +78,16 @@ struct RunConfig {
   std::vector<Threshold> thresholds;
   bool strict = false;
 
+  // Scale (issue 12). Local addresses connections are bound to, round-robin by connection
+  // (--source-ip; empty: the kernel's choice). rule: at most kMaxSourceAddresses; each must be
+  // local and of the destination's family (checked once resolved: check_sources()).
+  std::vector<Endpoint> sources;
+  // Connections opened per second across workers, reconnects included; 0: as fast as the ring
+  // goes. rule: finite, 0 to 1e7.
+  double connect_rate = 0;
+  // Close and reopen a connection after this many responses on it; 0: never.
+  uint32_t keepalive_requests = 0;
+
   bool closed_loop() const { return rate <= 0; }
 };
 
@@ -105,6 +115,7 @@ struct CommandLine {
   std::string body_file;  // rule: not with --body; must be readable
   bool self_check = false;
   std::vector<std::string> thresholds;  // --threshold, one expression each
+  std::string source_ip;                // --source-ip list (source_addresses.hpp)
 };
 
 // Parses `line` into `config` (URL, durations, CPU list, arrival, body file, thresholds), then

@@ -19,6 +19,7 @@ struct WorkerPlan {
   bool limited = false;           // -n given: stop after `requests` responses
   uint64_t requests = 0;          // this worker's share of -n
   double rate = 0;                // this worker's share of -R (requests/s); 0: closed loop
+  double connect_rate = 0;        // this worker's share of --connect-rate; 0: not paced
 };
 
 struct Plan {

@@ -26,6 +26,9 @@ nlohmann::json thresholds_json(const Result& result);
 // "labels" list (always; a run of one URL has one label, the totals).
 void print_labels(const Result& result, std::ostream& out);
 nlohmann::json labels_json(const Result& result);
+// The connections' figures: opening time, peak open, connect latency (report_connections.cpp).
+void print_connections(const Result& result, std::ostream& out);
+nlohmann::json connections_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
 // HdrHistogram's plotters read it.

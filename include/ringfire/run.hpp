@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "ringfire/config.hpp"
+#include "ringfire/connection_stats.hpp"
 #include "ringfire/histogram.hpp"
 #include "ringfire/live.hpp"
 #include "ringfire/ring.hpp"
@@ -83,9 +84,11 @@ struct Result {
   uint64_t last_response_ns = 0;              // monotonic time of the last response (0: none)
   uint64_t wakeups = 0;
   uint64_t cqes = 0;
-  RingFeatures features;  // of worker 0 (all workers probe the same kernel)
-  std::string error;      // a run that could not start; empty otherwise
-  Outcome outcome;        // judged last, from everything above
+  ConnectionStats connections;  // merged over workers (connection_stats.hpp)
+  uint64_t start_ns = 0;        // monotonic time the connections began to open
+  RingFeatures features;        // of worker 0 (all workers probe the same kernel)
+  std::string error;            // a run that could not start; empty otherwise
+  Outcome outcome;              // judged last, from everything above
   // One per config.thresholds, in order; empty when the run was interrupted (not evaluated).
   std::vector<ThresholdCheck> thresholds;
 

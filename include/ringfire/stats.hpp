@@ -90,6 +90,7 @@ struct SecondStats {
   uint64_t completed = 0;
   uint64_t errors = 0;  // failed requests (not connect attempts)
   uint64_t connect_errors = 0;
+  uint64_t connects = 0;  // connections opened (first and re-connections)
   uint64_t bytes_received = 0;
   uint64_t open_connections = 0;  // at the end of the second (summed over workers)
   uint64_t late = 0;              // open loop: sent more than 1 ms after the intended time

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "ringfire/config.hpp"
+#include "ringfire/connect_pacer.hpp"
+#include "ringfire/connection_stats.hpp"
 #include "ringfire/http_parser.hpp"
 #include "ringfire/ledger.hpp"
 #include "ringfire/pacer.hpp"
@@ -47,6 +49,7 @@ struct WorkerResult {
   uint64_t wakeups = 0;      // io_uring_enter calls that returned completions
   uint64_t cqes = 0;
   uint64_t connections_at_measure_start = 0;  // open when the measured window began
+  ConnectionStats connections;  // connect latency, peak open, opening time (connection_stats.hpp)
   RingFeatures features;
   bool stalled = false;             // -n run given up: no response within the stall limit
   bool pipelining_stopped = false;  // the server announced Connection: close; batches of one
@@ -78,6 +81,7 @@ class Worker {
     bool recv_armed = false;
     bool send_busy = false;     // a send is in the kernel whose completion we wait for
     bool ready = false;         // open loop: listed in ready_
+    bool paced = false;         // --connect-rate: waits in kBackoff for its connect slot
     uint8_t backoff_shift = 0;  // reconnect back-off doubles per failed attempt
     uint32_t generation = 0;    // bumped on every close: stale completions are recognised
     int fd = -1;
@@ -112,12 +116,14 @@ class Worker {
   // worker_connections.cpp: connection lifecycle (cold paths).
   void start_connect(uint32_t id);
   void on_connect(uint32_t id, int res);
+  void note_connected(uint32_t id);
   void on_timer(uint32_t id);
   void arm_recv(uint32_t id);
   void close_connection(uint32_t id);
   void fail_and_reopen(uint32_t id, ErrorClass why);
   void end_by_server(uint32_t id, ErrorClass why);
   void on_announced_close(uint32_t id);
+  bool keepalive_spent(uint32_t id);
   void reopen(uint32_t id);
   void schedule_reconnect(uint32_t id);
   void connect_failed(uint32_t id, int err);  // err: positive errno
@@ -153,12 +159,14 @@ class Worker {
   Ring ring_;
   BufferRing buffers_;
   Pacer pacer_;
+  ConnectPacer connect_pacer_;   // --connect-rate: this worker's share
   std::vector<uint32_t> ready_;  // open loop: connections with room for another request
   bool fixed_files_ = false;
   bool direct_sockets_ = false;  // connections open, tune and connect inside the ring (no fd)
   bool multishot_ = false;
   bool skip_send_cqes_ = false;
   std::vector<Connection> conns_;
+  std::vector<uint64_t> connect_queued_ns_;  // per connection: when its connect was queued
   RequestLedger ledger_;
   TimerWheel timers_;
   uint64_t now_ = 0;

@@ -1,0 +1,85 @@
+// --connect-rate and --keepalive-requests, end to end against ringfire-target. The pacing test
+// runs in a private network namespace (root only; skipped otherwise) so that the listen-queue
+// counters it reads are this test's alone.
+#include <gtest/gtest.h>
+
+#include "harness.hpp"
+#include "netns.hpp"
+
+namespace ringfire::testing {
+namespace {
+
+uint64_t u(const nlohmann::json& j, const char* key) {
+  return j.at(key).get<uint64_t>();
+}
+
+// 4,000 connections at 2,000/s: no second of the series opens more than the rate (+5%), the
+// last opens no sooner than 2 s after the start (the pacing; how much later depends on the
+// machine, so it is not bounded above), the server accepted every one, and no SYN overflowed
+// its listen queue. Light open-loop traffic keeps the CPUs for the connects.
+TEST(ConnectPacing, ConnectionsOpenAtTheRate) {
+  PrivateNetns netns;
+  if (!netns.why_not().empty()) GTEST_SKIP() << netns.why_not();
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  constexpr uint64_t kConnections = 4000;
+  constexpr double kRate = 2000;
+  const RingfireRun run = run_ringfire({"-c", std::to_string(kConnections), "--connect-rate",
+                                        "2000", "-R", "500", "-d", "3s", server.url()});
+  ASSERT_TRUE(run.result.is_object()) << run.exit.err;
+  const nlohmann::json& series = run.result.at("timeseries");
+  ASSERT_GE(series.size(), 3u);
+  uint64_t connects = 0;
+  for (const nlohmann::json& s : series) {
+    EXPECT_LE(static_cast<double>(u(s, "connects")), kRate * 1.05) << s.dump();
+    connects += u(s, "connects");
+  }
+  const nlohmann::json& totals = run.result.at("totals");
+  EXPECT_EQ(connects, u(totals, "connects"));  // the series adds up to the total
+  EXPECT_EQ(u(totals, "connects"), kConnections);
+  EXPECT_EQ(totals.at("errors").at("connect").get<uint64_t>(), 0u);
+  const nlohmann::json& c = run.result.at("connections");
+  EXPECT_EQ(u(c, "peak_open"), kConnections);
+  ASSERT_TRUE(c.at("opening_s").is_number()) << c.dump();
+  // The last of 4,000 slots at 2,000/s is 1.9995 s after the first.
+  EXPECT_GE(c.at("opening_s").get<double>(), 1.99);
+  EXPECT_EQ(run.result.at("connect_latency_ns").at("count").get<uint64_t>(), kConnections);
+  const nlohmann::json& overflows =
+      run.result.at("verdict").at("evidence").at("host_listen_overflows");
+  if (overflows.is_number()) {
+    EXPECT_EQ(overflows.get<uint64_t>(), 0u);
+  }
+  std::map<std::string, int64_t> counts = server.stop_and_counts();
+  EXPECT_EQ(counts["connections"], static_cast<int64_t>(kConnections) + 1);  // and the probe
+}
+
+// --keepalive-requests 10: every connection is closed by ringfire after 10 responses and opened
+// again; the server sees about requests / 10 connections, and every request completes.
+TEST(KeepaliveRequests, ReconnectAfterNResponses) {
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run =
+      run_ringfire({"-c", "10", "-n", "1000", "--keepalive-requests", "10", server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  const nlohmann::json& totals = run.result.at("totals");
+  EXPECT_EQ(u(totals, "completed"), 1000u);
+  EXPECT_EQ(u(totals, "failed"), 0u);
+  const uint64_t reconnects = u(run.result.at("connections"), "keepalive_reconnects");
+  // Each of the 10 connections closes after every 10th response: 1000 / 10 closes in all, less
+  // one per connection whose last stretch fell short of 10 when the budget ran out.
+  EXPECT_GE(reconnects, 90u);
+  EXPECT_LE(reconnects, 100u);
+  // The first 10, and the reopened ones but those still connecting when the run ended.
+  EXPECT_LE(u(totals, "connects"), 10 + reconnects);
+  EXPECT_GE(u(totals, "connects"), reconnects);
+  EXPECT_EQ(u(totals, "peer_closes"), 0u);  // ringfire closed them, not the server
+  std::map<std::string, int64_t> counts = server.stop_and_counts();
+  EXPECT_EQ(counts["requests"], 1000);
+  // The server's own count: ringfire's connects and its probe, plus at most one reconnect per
+  // connection that was still under way when the run ended.
+  EXPECT_GE(counts["connections"], static_cast<int64_t>(u(totals, "connects")) + 1);
+  EXPECT_LE(counts["connections"], static_cast<int64_t>(u(totals, "connects")) + 11);
+}
+
+}  // namespace
+}  // namespace ringfire::testing
