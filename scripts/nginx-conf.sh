@@ -8,6 +8,7 @@ port=$2
 body=${3:-Hello, world!}
 cat <<CONF
 worker_processes 1;
+worker_rlimit_nofile 20000;  # room for the 15,000-connection test (nginx raises its own limit)
 daemon off;
 master_process on;
 pid $prefix/nginx.pid;

@@ -203,9 +203,36 @@ std::vector<Endpoint> loopback_sources(const PortUse& use, uint32_t connections)
   return {};
 }
 
+// Loopback sources 127.0.0.1..k.
+std::vector<Endpoint> first_loopback_sources(uint32_t k) {
+  std::vector<Endpoint> sources(k);
+  for (uint32_t i = 0; i < k; ++i) {
+    auto* a = reinterpret_cast<sockaddr_in*>(&sources[i].addr);
+    a->sin_family = AF_INET;
+    a->sin_addr.s_addr = htonl((127u << 24) | (i + 1));
+    sources[i].len = sizeof(sockaddr_in);
+  }
+  return sources;
+}
+
 }  // namespace
 
 std::string prepare_local_ports(RunConfig& config, std::string& notice) {
+  // Each connect from one address makes the kernel search that address's ports in use toward the
+  // destination (__inet_hash_connect), so opening N connections from one address costs ~N^2:
+  // 15,000 from 127.0.0.1 did not finish opening in 3 s (docs/performance.md). On loopback every
+  // 127/8 address is ours: past kConnectionsPerLoopbackSource, spread over enough of them.
+  if (config.sources.empty() && is_ipv4_loopback(config.endpoint) &&
+      config.connections > kConnectionsPerLoopbackSource) {
+    const uint32_t k =
+        std::min<uint32_t>(254, (config.connections + kConnectionsPerLoopbackSource - 1) /
+                                    kConnectionsPerLoopbackSource);
+    config.sources = first_loopback_sources(k);
+    notice = std::to_string(config.connections) +
+             " connections from one address would make the kernel search its local ports for "
+             "every connect: using source addresses 127.0.0.1-" +
+             address_text(config.sources.back()) + " (--source-ip to choose)";
+  }
   const PortRange range_now = current_port_range();
   const size_t n = config.sources.size();
   const uint64_t largest_share =

@@ -46,8 +46,11 @@ std::string proc_address(const Endpoint& address);
 // Before the run: "" when every source address has a port for each of its connections (not
 // checked, as surely enough, when each needs at most half of ip_local_port_range). With no
 // --source-ip and a 127.0.0.0/8 destination, adds sources 127.0.0.1, 127.0.0.2, ... to
-// config.sources itself and puts the one line that says so in `notice`. Otherwise the line that
-// names the range, the need and the fix.
+// config.sources itself and puts the one line that says so in `notice` — when the ports of one
+// address run short, and whenever more than kConnectionsPerLoopbackSource connections would
+// share one (the kernel's port search per connect grows with the connections of that address).
+// Otherwise the line that names the range, the need and the fix.
+inline constexpr uint32_t kConnectionsPerLoopbackSource = 4000;
 std::string prepare_local_ports(RunConfig& config, std::string& notice);
 
 }  // namespace ringfire
