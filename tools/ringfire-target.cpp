@@ -171,6 +171,9 @@ CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw)
       ->type_name("DURATION");
   app.add_option("--duration", raw.duration, "Exit by itself after DURATION (a safety bound)")
       ->type_name("DURATION");
+  app.add_option("--backlog", options.backlog,
+                 "listen() backlog (default 4096): a small one overflows under a connect storm")
+      ->check(CLI::Range(1, 65535));
   app.add_flag("--count-paths", options.count_paths,
                "At exit, print 'path PATH N' per request path (query string cut off)");
   app.add_flag("--quiet", raw.quiet, "No informational lines on stderr");

@@ -41,7 +41,7 @@ bool make_address(const std::string& host, uint16_t port, sockaddr_storage& out,
 // One listener per worker, all on the same port: SO_REUSEPORT lets the kernel spread incoming
 // connections over them by 4-tuple hash, so no ring ever accepts for another and no lock or
 // wake-up is shared (one listener with a multishot accept per ring would wake every ring).
-int open_listener(const std::string& host, uint16_t port, std::string& error) {
+int open_listener(const std::string& host, uint16_t port, std::string& error, int backlog) {
   sockaddr_storage address{};
   socklen_t address_len = 0;
   if (!make_address(host, port, address, address_len)) {
@@ -68,7 +68,7 @@ int open_listener(const std::string& host, uint16_t port, std::string& error) {
     close(fd);
     return -1;
   }
-  if (listen(fd, 4096) != 0) {
+  if (listen(fd, backlog) != 0) {
     error = errno_text("listen");
     close(fd);
     return -1;

@@ -24,7 +24,7 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
   uint16_t port = options.port;
   if (port != 0 && !port_is_free(server->host_, port, error)) return nullptr;
   for (unsigned i = 0; i < options.threads; ++i) {
-    const int fd = open_listener(server->host_, port, error);
+    const int fd = open_listener(server->host_, port, error, options.backlog);
     if (fd < 0) return nullptr;  // the destructor closes the listeners opened so far
     server->listen_fds_.push_back(fd);
     if (i == 0) port = bound_port(fd);

@@ -53,6 +53,30 @@ TEST(ConnectPacing, ConnectionsOpenAtTheRate) {
   EXPECT_EQ(counts["connections"], static_cast<int64_t>(kConnections) + 1);  // and the probe
 }
 
+// The other side of the pacing: without --connect-rate, 2,000 connections at once against a
+// server whose accept queue holds 8 overflow it (SYNs dropped, retried a second later), and the
+// report says so: the verdict's evidence counts the overflows and a flag names them. In a
+// private namespace, so the host-wide counter is this test's alone.
+TEST(ConnectPacing, WithoutItASmallBacklogOverflowsAndTheReportSaysSo) {
+  PrivateNetns netns;
+  if (!netns.why_not().empty()) GTEST_SKIP() << netns.why_not();
+  TargetServer server({"--backlog", "8"});
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run = run_ringfire({"-c", "2000", "-R", "500", "-d", "2s", server.url()});
+  ASSERT_TRUE(run.result.is_object()) << run.exit.err;
+  const nlohmann::json& overflows =
+      run.result.at("verdict").at("evidence").at("host_listen_overflows");
+  ASSERT_TRUE(overflows.is_number()) << run.result.at("verdict").dump();
+  EXPECT_GT(overflows.get<uint64_t>(), 0u);
+  bool flagged = false;
+  for (const nlohmann::json& f : run.result.at("verdict").at("flags")) {
+    flagged |= f.get<std::string>().find("listen-queue overflows") != std::string::npos;
+  }
+  EXPECT_TRUE(flagged) << run.result.at("verdict").dump();
+  EXPECT_NE(run.exit.out.find("listen-queue overflows"), std::string::npos) << run.exit.out;
+  server.stop_and_counts();
+}
+
 // --keepalive-requests 10: every connection is closed by ringfire after 10 responses and opened
 // again; the server sees about requests / 10 connections, and every request completes.
 TEST(KeepaliveRequests, ReconnectAfterNResponses) {
