@@ -24,7 +24,10 @@ std::string opening_text(const Result& r) {
 void print_connections(const Result& r, std::ostream& out) {
   const ConnectionStats& s = r.connections;
   if (s.planned == 0) return;
-  out << "  Opening     " << opening_text(r) << "; peak " << s.peak_open << " open at once";
+  // Each worker knows its own peak; their sum bounds the run's from above (the peaks of two
+  // workers need not coincide), and says so.
+  out << "  Opening     " << opening_text(r) << "; peak " << s.peak_open
+      << (r.workers > 1 ? " open (the workers' own peaks, added)" : " open at once");
   if (s.keepalive_reconnects != 0) {
     out << "; " << s.keepalive_reconnects << " reopened after --keepalive-requests";
   }

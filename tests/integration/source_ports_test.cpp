@@ -1,7 +1,8 @@
 // Local ports, end to end, in a private network namespace this test makes (root only; skipped
 // otherwise) with ip_local_port_range narrowed to 1,000 ports: 3,000 connections to one
 // destination fail before the run with the port message; spread over 4 --source-ip addresses
-// they all connect and every request completes, as the server counts; and to 127.0.0.1 without
+// they all connect and every request completes, as the server counts (ringfire-target's exit
+// lines, and nginx's access log); and to 127.0.0.1 without
 // --source-ip, ringfire adds loopback sources itself and says so.
 #include <gtest/gtest.h>
 #include <unistd.h>
@@ -62,6 +63,25 @@ TEST(SourcePorts, FourSourceAddressesCarryThreeThousandConnections) {
                     "--source-ip", "127.0.0.2-127.0.0.5", server.url()});
   EXPECT_EQ(run.exit.err.find("using source addresses"), std::string::npos) << run.exit.err;
   expect_all_served(run, server);
+}
+
+// The same against nginx, whose own access log is the count.
+TEST(SourcePorts, FourSourceAddressesToNginxAsItsLogCounts) {
+  PrivateNetns netns("40000 40999");
+  if (!netns.why_not().empty()) GTEST_SKIP() << netns.why_not();
+  NginxServer nginx;
+  if (!nginx.ok()) GTEST_SKIP() << nginx.skip_reason();
+  const RingfireRun run =
+      run_ringfire({"-c", std::to_string(kConnections), "-n", std::to_string(kRequests),
+                    "--source-ip", "127.0.0.2-127.0.0.5", nginx.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  EXPECT_EQ(run.result.at("totals").at("errors").at("connect").get<uint64_t>(), 0u);
+  EXPECT_EQ(total(run.result, "connects"), uint64_t{kConnections});
+  EXPECT_EQ(total(run.result, "completed"), uint64_t{kRequests});
+  // nginx logs a request once its response is out: wait (bounded) for the count.
+  int64_t lines = 0;
+  for (int i = 0; i < 40 && (lines = nginx.access_log_lines()) < kRequests; ++i) usleep(50'000);
+  EXPECT_EQ(lines, kRequests);
 }
 
 TEST(SourcePorts, LoopbackSourcesAreAddedAndSaid) {
