@@ -53,16 +53,19 @@ TEST(ConnectPacing, ConnectionsOpenAtTheRate) {
   EXPECT_EQ(counts["connections"], static_cast<int64_t>(kConnections) + 1);  // and the probe
 }
 
-// The other side of the pacing: without --connect-rate, 2,000 connections at once against a
-// server whose accept queue holds 8 overflow it (SYNs dropped, retried a second later), and the
-// report says so: the verdict's evidence counts the overflows and a flag names them. In a
-// private namespace, so the host-wide counter is this test's alone.
+// The other side of the pacing: without --connect-rate, 2,000 connections opening at once
+// against a server whose accept queue holds 8 overflow it (SYNs dropped, retried later), and the
+// report says so: the verdict's evidence counts the overflows and a flag names them. Each
+// connection reopens after every response (--keepalive-requests 1), so the storm lasts the whole
+// measured window rather than only its first milliseconds, which the first machine sample may
+// miss. In a private namespace, so the host-wide counter is this test's alone.
 TEST(ConnectPacing, WithoutItASmallBacklogOverflowsAndTheReportSaysSo) {
   PrivateNetns netns;
   if (!netns.why_not().empty()) GTEST_SKIP() << netns.why_not();
   TargetServer server({"--backlog", "8"});
   ASSERT_TRUE(server.ok());
-  const RingfireRun run = run_ringfire({"-c", "2000", "-R", "500", "-d", "2s", server.url()});
+  const RingfireRun run = run_ringfire(
+      {"-c", "2000", "--keepalive-requests", "1", "-d", "2s", "--timeout", "3s", server.url()});
   ASSERT_TRUE(run.result.is_object()) << run.exit.err;
   const nlohmann::json& overflows =
       run.result.at("verdict").at("evidence").at("host_listen_overflows");
