@@ -4,9 +4,10 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdint>
+#include <string>
 
 #include "ringfire/config.hpp"
-#include "ringfire/request.hpp"
+#include "ringfire/request_mix.hpp"
 
 namespace {
 
@@ -18,24 +19,37 @@ ringfire::RunConfig config_with_pipeline(uint32_t depth) {
   return config;
 }
 
-// batch(n) for n cycling over 1..depth, as a pipelined connection refills what has completed.
+// One URL's requests, rendered once: a one-label RequestMix of `depth` contiguous copies.
+ringfire::RequestMix single_url_mix(const ringfire::RunConfig& config) {
+  ringfire::RequestMix mix;
+  ringfire::MixOptions options;
+  options.depth = config.pipeline;
+  std::string error;
+  ringfire::RequestMix::build(ringfire::single_url_scenario(config), config.url, options, mix,
+                              error);
+  return mix;
+}
+
+// static_batch(n) for n cycling over 1..depth, as a pipelined connection refills what has
+// completed.
 void BM_RequestBatch(benchmark::State& state) {
-  const ringfire::RequestBytes bytes(config_with_pipeline(static_cast<uint32_t>(state.range(0))));
+  const auto depth = static_cast<uint32_t>(state.range(0));
+  const ringfire::RequestMix mix = single_url_mix(config_with_pipeline(depth));
   uint32_t n = 1;
   for (auto _ : state) {
-    auto span = bytes.batch(n);
+    auto span = mix.static_batch(n);
     benchmark::DoNotOptimize(span.data());
     benchmark::DoNotOptimize(span.size());
-    n = n == bytes.depth() ? 1 : n + 1;
+    n = n == depth ? 1 : n + 1;
   }
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RequestBatch)->Arg(1)->Arg(10)->Arg(64);
 
-// What the hot path avoids: rendering a request (done once per run, never per request).
+// What the hot path avoids: rendering the request (done once per run, never per request).
 void BM_RenderRequest(benchmark::State& state) {
   const ringfire::RunConfig config = config_with_pipeline(1);
-  for (auto _ : state) benchmark::DoNotOptimize(ringfire::render_request(config).size());
+  for (auto _ : state) benchmark::DoNotOptimize(single_url_mix(config).max_size());
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_RenderRequest);

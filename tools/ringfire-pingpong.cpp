@@ -22,7 +22,7 @@
 #include "ringfire/config.hpp"
 #include "ringfire/histogram.hpp"
 #include "ringfire/http_parser.hpp"
-#include "ringfire/request.hpp"
+#include "ringfire/request_mix.hpp"
 #include "ringfire/url.hpp"
 
 namespace {
@@ -94,7 +94,13 @@ int main(int argc, char** argv) {
     return fail("cannot connect to " + endpoint.text());
   }
 
-  const RequestBytes request(config);
+  // The same bytes ringfire sends for this URL: its one-label scenario, rendered by RequestMix.
+  RequestMix mix;
+  if (!RequestMix::build(single_url_scenario(config), config.url, MixOptions{}, mix, error)) {
+    close(fd);
+    return fail(error);
+  }
+  const std::span<const char> request = mix.static_batch(1);
   ResponseParser parser;
   std::vector<char> buffer(64 * 1024);
   Histogram latency;
@@ -102,7 +108,7 @@ int main(int argc, char** argv) {
   const uint64_t stop = start + static_cast<uint64_t>(config.duration.count());
   uint64_t completed = 0;
   for (uint64_t now = start; now < stop && (max_requests == 0 || completed < max_requests);) {
-    if (!send_all(fd, request.one()) || !receive_response(fd, parser, buffer)) {
+    if (!send_all(fd, request) || !receive_response(fd, parser, buffer)) {
       close(fd);
       return fail("the server closed, reset, stalled or sent something unparsable after " +
                   std::to_string(completed) + " responses");

@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
+
 #include <unistd.h>
 
 #include <cstdio>
+#include <span>
+#include <string>
 
 #include "ringfire/config.hpp"
 #include "ringfire/plan.hpp"
-#include "ringfire/request.hpp"
+#include "ringfire/request_mix.hpp"
 
 namespace ringfire {
 namespace {
@@ -203,29 +206,46 @@ TEST(Plan, NeverMoreThreadsThanConnectionsOrRequests) {
   EXPECT_EQ(make_plan(config).workers.size(), 3u);
 }
 
-TEST(RequestBytes, RendersOnceAndBatches) {
+// One URL is a scenario of one label (single_url_scenario), rendered once by RequestMix: the
+// method, target, -H headers and body as given, Host and Content-Length added.
+RequestMix single_url_mix(const RunConfig& config) {
+  RequestMix mix;
+  std::string error;
+  MixOptions options;
+  options.depth = config.pipeline;
+  EXPECT_TRUE(RequestMix::build(single_url_scenario(config), config.url, options, mix, error))
+      << error;
+  return mix;
+}
+
+std::string text(std::span<const char> bytes) {
+  return {bytes.begin(), bytes.end()};
+}
+
+TEST(SingleUrlRequest, RendersOnceAndBatches) {
   RunConfig config;
   config.url.target = "/a?b=1";
   config.url.host_header = "example.test:8080";
   config.method = "POST";
-  config.headers = {"X-Test: 1"};
+  config.headers = {"X-Test: 1", "Content-Length: 7"};  // validate() checked it matches
   config.body = "{\"a\":1}";
   config.pipeline = 3;
-  const RequestBytes r(config);
-  const std::string one(r.one().begin(), r.one().end());
+  const RequestMix mix = single_url_mix(config);
+  ASSERT_TRUE(mix.is_static());
+  const std::string one = text(mix.static_batch(1));
   EXPECT_EQ(one,
             "POST /a?b=1 HTTP/1.1\r\nHost: example.test:8080\r\nX-Test: 1\r\n"
             "Content-Length: 7\r\n\r\n{\"a\":1}");
-  EXPECT_EQ(r.batch(3).size(), one.size() * 3);
-  EXPECT_EQ(std::string(r.batch(2).begin(), r.batch(2).end()), one + one);
+  EXPECT_EQ(mix.static_batch(3).size(), one.size() * 3);
+  EXPECT_EQ(text(mix.static_batch(2)), one + one);
 }
 
-TEST(RequestBytes, UserHostHeaderWins) {
+TEST(SingleUrlRequest, UserHostHeaderWins) {
   RunConfig config;
   config.url.target = "/";
   config.url.host_header = "a";
   config.headers = {"host: b"};
-  EXPECT_EQ(render_request(config), "GET / HTTP/1.1\r\nhost: b\r\n\r\n");
+  EXPECT_EQ(text(single_url_mix(config).static_batch(1)), "GET / HTTP/1.1\r\nhost: b\r\n\r\n");
 }
 
 }  // namespace
