@@ -34,13 +34,7 @@ json counters_json(const Counters& c) {
       {"completed", c.completed},
       {"failed", c.failed()},
       {"in_flight", c.in_flight},
-      {"status",
-       {{"1xx", c.status[1]},
-        {"2xx", c.status[2]},
-        {"3xx", c.status[3]},
-        {"4xx", c.status[4]},
-        {"5xx", c.status[5]},
-        {"other", c.status[0]}}},
+      {"status", status_json(c)},
       {"errors", errors},
       {"parse_errors", parse},
       {"connect_errors_by_cause", by_cause},
@@ -51,6 +45,15 @@ json counters_json(const Counters& c) {
       {"peer_closes", c.peer_closes},
   };
 }
+
+}  // namespace
+
+json status_json(const Counters& c) {
+  return {{"1xx", c.status[1]}, {"2xx", c.status[2]}, {"3xx", c.status[3]},
+          {"4xx", c.status[4]}, {"5xx", c.status[5]}, {"other", c.status[0]}};
+}
+
+namespace {
 
 json outcome_json(const Outcome& o) {
   const char* kind = o.kind == Outcome::Kind::kOk               ? "ok"

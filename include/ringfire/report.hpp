@@ -17,6 +17,8 @@ inline constexpr const char* kJsonSchema = "ringfire.result/1";
 void print_text(const Result& result, std::ostream& out);
 nlohmann::json to_json(const Result& result);
 nlohmann::json histogram_json(const Histogram& h);
+// Completed responses by status class: {"1xx": .., "2xx": .., ..., "other": ..}.
+nlohmann::json status_json(const Counters& c);
 // The --threshold verdicts: a "Thresholds" section (nothing without thresholds), and the JSON's
 // "thresholds" list of {expr, metric, op, limit, unit, value, pass} (value and pass null when the
 // run was interrupted; value null when there was nothing to measure).

@@ -52,15 +52,8 @@ class RefusingPort {
 // see what ringfire sent. One connection at a time (ringfire's probe closes before the run).
 class CapturingServer {
  public:
-  CapturingServer() : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 && listen(fd_, 16) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port_ = ntohs(a.sin_port);
-    }
+  CapturingServer() : fd_(listen_loopback(16)) {
+    if (fd_ >= 0) port_ = bound_port(fd_);
     thread_ = std::thread([this] { serve(); });
   }
   ~CapturingServer() {

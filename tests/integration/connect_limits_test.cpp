@@ -23,15 +23,8 @@ namespace {
 // LISTEN state (Linux), so connects from then on are refused and nothing else can take the port.
 class ListenOnceServer {
  public:
-  ListenOnceServer() : fd_(socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) {
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(a);
-    if (bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof(a)) == 0 && listen(fd_, 4) == 0 &&
-        getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len) == 0) {
-      port_ = ntohs(a.sin_port);
-    }
+  ListenOnceServer() : fd_(listen_loopback(4)) {
+    if (fd_ >= 0) port_ = bound_port(fd_);
     thread_ = std::thread([this] {
       pollfd p{fd_, POLLIN, 0};
       if (poll(&p, 1, 20'000) == 1) {

@@ -9,10 +9,6 @@
 namespace ringfire::testing {
 namespace {
 
-uint64_t u(const nlohmann::json& j, const char* key) {
-  return j.at(key).get<uint64_t>();
-}
-
 // 4,000 connections at 2,000/s: no second of the series opens more than the rate (+5%), the
 // last opens no sooner than 2 s after the start (the pacing; how much later depends on the
 // machine, so it is not bounded above), the server accepted every one, and no SYN overflowed

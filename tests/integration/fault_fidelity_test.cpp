@@ -19,10 +19,6 @@ namespace {
 
 using nlohmann::json;
 
-uint64_t u(const json& j, const char* key) {
-  return j.at(key).get<uint64_t>();
-}
-
 struct Fault {
   const char* mode;
   std::set<std::string> classes;  // request error classes this fault may cause

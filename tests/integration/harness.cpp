@@ -16,8 +16,6 @@
 
 namespace ringfire::testing {
 
-namespace {
-
 uint16_t bound_port(int fd) {
   sockaddr_in a{};
   socklen_t len = sizeof(a);
@@ -25,7 +23,7 @@ uint16_t bound_port(int fd) {
   return ntohs(a.sin_port);
 }
 
-int listen_loopback() {
+int listen_loopback(int backlog) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   const int one = 1;
   setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
@@ -33,12 +31,14 @@ int listen_loopback() {
   a.sin_family = AF_INET;
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   a.sin_port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, 512) != 0) {
+  if (bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof(a)) != 0 || listen(fd, backlog) != 0) {
     close(fd);
     return -1;
   }
   return fd;
 }
+
+namespace {
 
 std::string temp_dir() {
   char pattern[] = "/tmp/ringfire-test-XXXXXX";

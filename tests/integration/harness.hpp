@@ -102,4 +102,13 @@ void expect_accounting(const nlohmann::json& result);
 // A TCP port on 127.0.0.1 that nothing listens on (bound, then released).
 uint16_t unused_port();
 
+// A socket listening on 127.0.0.1 at a port the kernel picked (-1 on failure), and its port.
+int listen_loopback(int backlog = 512);
+uint16_t bound_port(int fd);
+
+// A count in a JSON result: j[key] as an unsigned integer.
+inline uint64_t u(const nlohmann::json& j, const char* key) {
+  return j.at(key).get<uint64_t>();
+}
+
 }  // namespace ringfire::testing

@@ -18,10 +18,6 @@ namespace {
 
 using nlohmann::json;
 
-uint64_t u(const json& j, const char* key) {
-  return j.at(key).get<uint64_t>();
-}
-
 uint64_t error_total(const json& result) {
   uint64_t n = 0;
   for (const auto& [name, count] : result.at("totals").at("errors").items())

@@ -12,10 +12,6 @@
 namespace ringfire::testing {
 namespace {
 
-uint64_t u(const nlohmann::json& j, const char* key) {
-  return j.at(key).get<uint64_t>();
-}
-
 TEST(Scale, FifteenThousandConnectionsToNginxAllOpenAndAnswered) {
   NginxServer nginx;
   if (!nginx.ok()) GTEST_SKIP() << nginx.skip_reason();

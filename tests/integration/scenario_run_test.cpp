@@ -43,10 +43,6 @@ const json& label(const json& result, const std::string& name) {
   return none;
 }
 
-uint64_t u(const json& j, const char* key) {
-  return j.at(key).get<uint64_t>();
-}
-
 TEST(Scenario, LabelSharesFollowTheWeightsAndEveryLabelBalances) {
   Files files;
   const std::string scenario = files.write("s.json", R"({"requests": [
