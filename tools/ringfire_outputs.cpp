@@ -23,16 +23,6 @@ bool write_side_files(const Result& result, std::string& error) {
   return true;
 }
 
-// The --json file, or stdout for "-" (the text report then goes to stderr).
-bool write_json(const std::string& path, const std::string& text, std::string& error) {
-  if (path != kJsonToStdout) return write_file(path, text, error);
-  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
-    error = "cannot write the JSON result to stdout";
-    return false;
-  }
-  return true;
-}
-
 // After a run that did not fail: 3 if a threshold failed, else 4 if --strict finds the figures
 // untrustworthy, else 0; each cause one line on stderr. An interrupted run judges nothing.
 int gate_status(const Result& result) {
@@ -106,6 +96,16 @@ int report(const Result& result, std::ostream& out) {
   if (result.outcome.kind != Outcome::Kind::kOk)
     return complain(kExitRuntime, result.outcome.reason);
   return gate_status(result);
+}
+
+// The --json file, or stdout for "-" (the text report then goes to stderr).
+bool write_json(const std::string& path, const std::string& text, std::string& error) {
+  if (path != kJsonToStdout) return write_file(path, text, error);
+  if (std::fwrite(text.data(), 1, text.size(), stdout) != text.size() || std::fflush(stdout) != 0) {
+    error = "cannot write the JSON result to stdout";
+    return false;
+  }
+  return true;
 }
 
 }  // namespace ringfire

@@ -21,6 +21,9 @@ inline constexpr int kExitStrict = 4;     // --strict: client-bound, or the sche
 // --json's name for stdout: the JSON goes there and the text report to stderr.
 inline constexpr const char* kJsonToStdout = "-";
 
+// Writes the JSON result to `path`, or to stdout for kJsonToStdout.
+bool write_json(const std::string& path, const std::string& text, std::string& error);
+
 // Prints "ringfire: MESSAGE" on stderr, line breaks in it escaped, and returns `status`.
 int complain(int status, const std::string& message);
 

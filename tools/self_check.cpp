@@ -9,6 +9,7 @@
 #include "ringfire/report.hpp"
 #include "ringfire/run.hpp"
 #include "ringfire/target/server.hpp"
+#include "ringfire_outputs.hpp"
 
 namespace ringfire {
 
@@ -31,8 +32,8 @@ std::string cpu_list(const std::vector<int>& cpus) {
 }
 
 // The self-check's own lines: the server's count beside ringfire's, each side's CPU, the ceiling.
-void print_summary(const Result& result, const target::ServerTotals& totals, double cpu_used,
-                   size_t client_cores, size_t server_cores) {
+void print_summary(std::FILE* out, const Result& result, const target::ServerTotals& totals,
+                   double cpu_used, size_t client_cores, size_t server_cores) {
   // Client CPU from the sampler's per-worker figures; the server's is the rest of the process.
   double client_cpu = 0;
   for (const Delta& d : result.client) {
@@ -42,28 +43,29 @@ void print_summary(const Result& result, const target::ServerTotals& totals, dou
   const double server_cpu = std::max(0.0, cpu_used - client_cpu);
   const double rps = result.requests_per_second();
   const double per_core = rps / static_cast<double>(client_cores);
-  std::printf("\nSelf-check\n");
-  std::printf("  server counted %llu responses (ringfire: %llu completed + %llu in flight)\n",
-              static_cast<unsigned long long>(totals.responses),
-              static_cast<unsigned long long>(result.measured.completed + result.warmup.completed),
-              static_cast<unsigned long long>(result.measured.in_flight));
-  std::printf(
-      "  client: %.0f req/s with %zu worker core(s) = %.0f req/s per core, %.0f%% CPU "
-      "busy (%.2f us CPU per request)\n",
-      rps, client_cores, per_core, 100 * client_cpu / seconds / static_cast<double>(client_cores),
-      rps > 0 ? client_cpu / (rps * seconds) * 1e6 : 0.0);
-  std::printf("  server: %.0f%% of its %zu core(s)\n",
-              100 * server_cpu / seconds / static_cast<double>(server_cores), server_cores);
+  std::fprintf(out, "\nSelf-check\n");
+  std::fprintf(out, "  server counted %llu responses (ringfire: %llu completed + %llu in flight)\n",
+               static_cast<unsigned long long>(totals.responses),
+               static_cast<unsigned long long>(result.measured.completed + result.warmup.completed),
+               static_cast<unsigned long long>(result.measured.in_flight));
+  std::fprintf(out,
+               "  client: %.0f req/s with %zu worker core(s) = %.0f req/s per core, %.0f%% CPU "
+               "busy (%.2f us CPU per request)\n",
+               rps, client_cores, per_core,
+               100 * client_cpu / seconds / static_cast<double>(client_cores),
+               rps > 0 ? client_cpu / (rps * seconds) * 1e6 : 0.0);
+  std::fprintf(out, "  server: %.0f%% of its %zu core(s)\n",
+               100 * server_cpu / seconds / static_cast<double>(server_cores), server_cores);
   if (result.verdict.client_bound) {
-    std::printf(
-        "  ceiling: ringfire's limit on this machine is about %.0f req/s per worker core "
-        "(the client was the bottleneck)\n",
-        per_core);
+    std::fprintf(out,
+                 "  ceiling: ringfire's limit on this machine is about %.0f req/s per worker core "
+                 "(the client was the bottleneck)\n",
+                 per_core);
   } else {
-    std::printf(
-        "  ceiling: above %.0f req/s per worker core (the bundled server was the "
-        "bottleneck, not ringfire)\n",
-        per_core);
+    std::fprintf(out,
+                 "  ceiling: above %.0f req/s per worker core (the bundled server was the "
+                 "bottleneck, not ringfire)\n",
+                 per_core);
   }
 }
 
@@ -101,10 +103,14 @@ int self_check(RunConfig config, bool connections_given, std::atomic<bool>& stop
   config.threads = static_cast<uint32_t>(client_cpus.size());
   if (!connections_given) config.connections = 64 * config.threads;
 
-  std::printf("self-check: target server on CPUs %s, ringfire on CPUs %s, %u connections, %s\n",
-              cpu_list(server_cpus).c_str(), cpu_list(client_cpus).c_str(), config.connections,
-              format_duration(static_cast<uint64_t>(config.duration.count())).c_str());
-  std::fflush(stdout);
+  // With --json - the JSON is stdout's; everything else goes to stderr.
+  const bool json_to_stdout = config.json_path == kJsonToStdout;
+  std::FILE* text = json_to_stdout ? stderr : stdout;
+  std::fprintf(text,
+               "self-check: target server on CPUs %s, ringfire on CPUs %s, %u connections, %s\n",
+               cpu_list(server_cpus).c_str(), cpu_list(client_cpus).c_str(), config.connections,
+               format_duration(static_cast<uint64_t>(config.duration.count())).c_str());
+  std::fflush(text);
   const double cpu_before = process_cpu_seconds();
   const Result result = run(config, stop);
   const double cpu_used = process_cpu_seconds() - cpu_before;
@@ -115,14 +121,14 @@ int self_check(RunConfig config, bool connections_given, std::atomic<bool>& stop
     return 1;
   }
   if (!config.json_path.empty()) {
-    if (!write_file(config.json_path, to_json(result).dump(2) + "\n", error)) {
+    if (!write_json(config.json_path, to_json(result).dump(2) + "\n", error)) {
       std::fprintf(stderr, "ringfire: %s\n", error.c_str());
       return 1;
     }
   }
-  print_text(result, std::cout);
-
-  print_summary(result, totals, cpu_used, client_cpus.size(), server_cpus.size());
+  print_text(result, json_to_stdout ? std::cerr : std::cout);
+  std::cout.flush();
+  print_summary(text, result, totals, cpu_used, client_cpus.size(), server_cpus.size());
   return 0;
 }
 
