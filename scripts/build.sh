@@ -9,7 +9,8 @@ flavour=${1:-release}
 jobs=$(nproc)
 case "$flavour" in
   release)
-    cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ >/dev/null
+    cmake -S . -B build/release -DCMAKE_BUILD_TYPE=Release -DCMAKE_CXX_COMPILER=g++ \
+      -DRINGFIRE_DISCOVER_UNIT_TESTS=OFF >/dev/null
     cmake --build build/release -j"$jobs"
     ;;
   sanitize)

@@ -146,7 +146,14 @@ TEST(OpenLoop, RampIsExcludedFromTheSummary) {
       run_ringfire({"-R", "1000", "-c", "8", "--ramp", "1s", "-d", "2s", server.url()});
   server.stop_and_count();
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
-  // During the ramp ~500 requests go out; they are warm-up, not measured.
+  // During the ramp ~500 requests go out; they are warm-up, not measured. (A client starved of
+  // CPU sends late, its sends slip across the boundary, and the run must say so instead.)
+  const json& s = run.result.at("schedule");
+  EXPECT_NEAR(s.at("due").get<double>(), 2000, 30);
+  if (!s.at("kept").get<bool>()) {
+    EXPECT_NE(run.exit.out.find("schedule not kept"), std::string::npos) << run.exit.out;
+    return;
+  }
   EXPECT_NEAR(run.result.at("warmup").at("sent").get<double>(), 500, 30);
   EXPECT_NEAR(run.result.at("totals").at("sent").get<double>(), 2000, 30);
 }
