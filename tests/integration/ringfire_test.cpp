@@ -189,14 +189,20 @@ TEST(Ringfire, InterruptStillWritesTheFullReport) {
   std::remove(json_path.c_str());
 }
 
+// With --json - as with a run: the JSON alone on stdout, the text (and the ceiling) on stderr.
 TEST(Ringfire, SelfCheckReportsTheCeilingAndTheServersCount) {
-  const RingfireRun run = run_ringfire({"--self-check", "-d", "1s", "-c", "16"});
-  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
-  EXPECT_NE(run.exit.out.find("ceiling:"), std::string::npos) << run.exit.out;
-  EXPECT_NE(run.exit.out.find("server counted"), std::string::npos);
-  ASSERT_TRUE(run.result.is_object());
-  EXPECT_GT(u(run.result.at("totals"), "completed"), 0u);
-  expect_accounting(run.result);
+  auto process =
+      Subprocess::start({RINGFIRE_BIN, "--self-check", "-d", "1s", "-c", "16", "--json", "-"});
+  ASSERT_TRUE(process);
+  const ExitResult r = process->wait(std::chrono::seconds(30));
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_NE(r.err.find("ceiling:"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("server counted"), std::string::npos);
+  EXPECT_NE(r.err.find("Latency"), std::string::npos);
+  const json result = json::parse(r.out, nullptr, false);
+  ASSERT_TRUE(result.is_object()) << r.out;
+  EXPECT_GT(u(result.at("totals"), "completed"), 0u);
+  expect_accounting(result);
 }
 
 TEST(Nginx, CompletedEqualsAccessLogLines) {
