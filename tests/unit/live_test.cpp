@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <chrono>
 #include <thread>
 
 #include "ringfire/ledger.hpp"
@@ -103,6 +104,10 @@ TEST(Live, AReaderRacingTheWorkerNeverSeesATornSecond) {
       s.latency = {{static_cast<uint32_t>(k % 3000), k}, {3001, k}};
       live.publish(s);
       published.store(k, std::memory_order_relaxed);
+      // Bursts of back-to-back publishes (where reads race them), then a pause as a real worker's
+      // once-a-second cadence gives: without it, on a loaded machine, the reader never once found
+      // the writer idle and every read gave up (seen in a CI-like run).
+      if (k % 64 == 0) std::this_thread::sleep_for(std::chrono::microseconds(20));
     }
     enough.store(true);
   });
