@@ -25,10 +25,19 @@ TEST(ConnectPacing, ConnectionsOpenAtTheRate) {
   ASSERT_TRUE(run.result.is_object()) << run.exit.err;
   const nlohmann::json& series = run.result.at("timeseries");
   ASSERT_GE(series.size(), 3u);
-  uint64_t connects = 0;
+  // A connect counts in the second its completion is reaped: a worker the machine kept waiting
+  // reaps some of one second's connects in the next. That moves connects across a boundary but
+  // never makes more, so a second above the bound must be made up by the one before it (the
+  // first second has none before it: held to the bound).
+  uint64_t connects = 0, before = 0;
   for (const nlohmann::json& s : series) {
-    EXPECT_LE(static_cast<double>(u(s, "connects")), kRate * 1.05) << s.dump();
-    connects += u(s, "connects");
+    const double n = static_cast<double>(u(s, "connects"));
+    if (n > kRate * 1.05) {
+      EXPECT_NE(&s, &series.front()) << s.dump();
+      EXPECT_LE(n + static_cast<double>(before), 2 * kRate * 1.05) << s.dump();
+    }
+    before = u(s, "connects");
+    connects += before;
   }
   const nlohmann::json& totals = run.result.at("totals");
   EXPECT_EQ(connects, u(totals, "connects"));  // the series adds up to the total

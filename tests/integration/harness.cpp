@@ -278,4 +278,18 @@ RingfireRun run_ringfire(std::vector<std::string> args, std::chrono::seconds lim
   return run;
 }
 
+RingfireRun run_ringfire_settled(const std::vector<std::string>& args,
+                                 const std::function<std::string(const RingfireRun&)>& unsettled,
+                                 int attempts, std::chrono::seconds limit) {
+  RingfireRun run;
+  for (int attempt = 1; attempt <= attempts; ++attempt) {
+    run = run_ringfire(args, limit);
+    const std::string why = unsettled(run);
+    if (why.empty()) break;
+    std::fprintf(stderr, "attempt %d of %d unsettled (%s)%s\n", attempt, attempts, why.c_str(),
+                 attempt < attempts ? ": the machine was busy, running again" : "");
+  }
+  return run;
+}
+
 }  // namespace ringfire::testing

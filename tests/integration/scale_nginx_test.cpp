@@ -15,10 +15,35 @@ namespace {
 TEST(Scale, FifteenThousandConnectionsToNginxAllOpenAndAnswered) {
   NginxServer nginx;
   if (!nginx.ok()) GTEST_SKIP() << nginx.skip_reason();
-  const RingfireRun run =
-      run_ringfire({"-c", "15000", "-t", "2", "--connect-rate", "7500", "--warmup", "3s", "-R",
-                    "15000", "-d", "2s", "--timeout", "5s", nginx.url()},
-                   std::chrono::seconds(60));
+  // nginx writes its log line after the response is out: wait (bounded) for the count to settle
+  // at `at_least` or more. A request in flight at the stop may have been answered too.
+  const auto settled_log_lines = [&nginx](int64_t at_least) {
+    int64_t lines = -1;
+    for (int i = 0; i < 40; ++i) {
+      const int64_t now = nginx.access_log_lines();
+      if (now == lines && now >= at_least) break;
+      lines = now;
+      usleep(50'000);
+    }
+    return lines;
+  };
+  // All 15,000 open before the measured window (2 s of pacing in a 3 s warm-up) is a deadline a
+  // starved shared machine can miss: such a run is tried again (at most twice), counting its
+  // log lines apart.
+  int64_t earlier_lines = 0;
+  const RingfireRun run = run_ringfire_settled(
+      {"-c", "15000", "-t", "2", "--connect-rate", "7500", "--warmup", "3s", "-R", "15000", "-d",
+       "2s", "--timeout", "5s", nginx.url()},
+      [&](const RingfireRun& r) -> std::string {
+        if (!r.result.is_object()) return "";
+        const uint64_t open = u(r.result.at("run"), "connections_at_measure_start");
+        if (open == 15000) return "";
+        const nlohmann::json& m = r.result.at("totals");
+        const nlohmann::json& w = r.result.at("warmup");
+        earlier_lines = settled_log_lines(
+            earlier_lines + static_cast<int64_t>(u(m, "completed") + u(w, "completed")));
+        return std::to_string(open) + " of 15000 open when measuring began";
+      });
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
   EXPECT_NE(run.exit.err.find("using source addresses 127.0.0.1-127.0.0.4"), std::string::npos)
       << run.exit.err;
@@ -34,15 +59,8 @@ TEST(Scale, FifteenThousandConnectionsToNginxAllOpenAndAnswered) {
   const uint64_t sent = u(m, "sent") + u(w, "sent");
   const uint64_t completed = u(m, "completed") + u(w, "completed");
   EXPECT_GE(completed, 70000u);  // 15,000 req/s over 5 s, give or take the ramp of the pacing
-  // nginx writes its log line after the response is out: wait (bounded) for it to settle. A
-  // request in flight at the stop may have been answered too.
-  int64_t lines = -1;
-  for (int i = 0; i < 40; ++i) {
-    const int64_t now = nginx.access_log_lines();
-    if (now == lines && now >= static_cast<int64_t>(completed)) break;
-    lines = now;
-    usleep(50'000);
-  }
+  const int64_t lines =
+      settled_log_lines(earlier_lines + static_cast<int64_t>(completed)) - earlier_lines;
   EXPECT_GE(lines, static_cast<int64_t>(completed));
   EXPECT_LE(lines, static_cast<int64_t>(sent));
 }
