@@ -72,7 +72,8 @@ TEST(Scenario, LabelSharesFollowTheWeightsAndEveryLabelBalances) {
   const TargetServer::Report report = server.stop_and_report();
   ASSERT_TRUE(report.stopped);
   uint64_t a = 0, b = 0, c = 0;
-  for (const auto& [path, n] : report.paths) {
+  for (const auto& [path, figures] : report.paths) {
+    const uint64_t n = figures.responses;
     if (path.rfind("/a/", 0) == 0) {
       const int v = std::stoi(path.substr(3));
       EXPECT_TRUE(v >= 1 && v <= 50) << path;
@@ -119,8 +120,8 @@ TEST(Scenario, BigAndTemplatedBodiesArriveWhole) {
   const TargetServer::Report report = server.stop_and_report();
   ASSERT_TRUE(report.stopped);
   // Every request the target read carried its whole body: 1 MiB, or {"id": NN, "tag": "xx"}.
-  const uint64_t big = report.paths.count("/upload") ? report.paths.at("/upload") : 0;
-  const uint64_t json_rows = report.paths.count("/rows") ? report.paths.at("/rows") : 0;
+  const uint64_t big = report.paths.count("/upload") ? report.paths.at("/upload").responses : 0;
+  const uint64_t json_rows = report.paths.count("/rows") ? report.paths.at("/rows").responses : 0;
   EXPECT_EQ(big + json_rows, 200u);
   EXPECT_GT(big, 0u);
   EXPECT_GT(json_rows, 0u);
