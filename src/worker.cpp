@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "ringfire/clock.hpp"
 #include "ringfire/worker.hpp"
@@ -234,6 +235,7 @@ void Worker::parse(uint32_t id, const char* data, size_t len) {
   Connection& c = conns_[id];
   while (len != 0) {
     const ResponseParser::Result r = c.parser.feed({data, len});
+    c.response_bytes += r.consumed;
     data += r.consumed;
     len -= r.consumed;
     if (r.status == ResponseParser::Status::kComplete) {
@@ -251,7 +253,7 @@ bool Worker::on_response(uint32_t id) {
   const ResponseInfo& info = c.parser.info();
   // A response its label's expect refuses is a failed request, but the stream is intact: the
   // connection goes on as after any other response.
-  if (ledger_.complete(id, info.status, info.body_bytes, info.header_bytes + info.body_bytes,
+  if (ledger_.complete(id, info.status, info.body_bytes, std::exchange(c.response_bytes, 0),
                        now_) == RequestLedger::Match::kUnsolicited) {
     // No request of ours had reached the kernel: this answers nothing, and what is queued
     // behind it can no longer be matched to its response.

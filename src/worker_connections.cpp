@@ -150,6 +150,7 @@ void Worker::close_connection(uint32_t id) {
   c.send_busy = false;
   c.generation = uring_tag::next_generation(c.generation);
   c.parser.reset();
+  c.response_bytes = 0;
 }
 
 void Worker::reopen(uint32_t id) {

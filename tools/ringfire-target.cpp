@@ -11,11 +11,17 @@
 //   responses_partial: N      only with --fault: responses begun and never completed (their
 //                             beginning fully accepted by the kernel)
 //   request_body_bytes: N     Content-Length request body bytes received, answered or not
-//   path PATH N               only with --count-paths, one line per path (sorted by byte): complete
-//                             responses (as in "responses", 400s not included) to requests for
-//                             PATH, the request-target without its query string
-//   path_other: N             only with --count-paths, and only when N > 0: responses to paths
-//                             beyond the table's 10,000 distinct ones
+//   path PATH N REQUEST_BYTES RESPONSE_BYTES
+//                             only with --count-paths, one line per path (sorted by byte) that was
+//                             requested or answered: N complete responses (as in "responses", 400s
+//                             not included) to requests for PATH, the request-target without its
+//                             query string; REQUEST_BYTES, the bytes of the complete requests read
+//                             for it (as in "requests_read"), head and body as they arrived (stray
+//                             line breaks between requests not included); RESPONSE_BYTES, the bytes
+//                             of those N responses
+//   path_other: N REQUEST_BYTES RESPONSE_BYTES
+//                             only with --count-paths, and only when N or REQUEST_BYTES > 0: the
+//                             same for paths beyond the table's 10,000 distinct ones
 //   requests: N               the last line: the same figure as "responses" (its old name, kept
 //                             for the scripts and tests that read the last line)
 #include <signal.h>
@@ -175,7 +181,7 @@ CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw)
                  "listen() backlog (default 4096): a small one overflows under a connect storm")
       ->check(CLI::Range(1, 65535));
   app.add_flag("--count-paths", options.count_paths,
-               "At exit, print 'path PATH N' per request path (query string cut off)");
+               "At exit, print 'path PATH N REQUEST_BYTES RESPONSE_BYTES' per request path");
   app.add_flag("--quiet", raw.quiet, "No informational lines on stderr");
 
   return threads;
@@ -225,12 +231,18 @@ void print_totals(const TargetOptions& options, const ringfire::target::ServerTo
   std::printf("request_body_bytes: %llu\n",
               static_cast<unsigned long long>(totals.request_body_bytes));
   if (options.count_paths) {
-    // A request-target holds no spaces, so "path PATH N" splits at its last space.
-    for (const auto& [path, count] : totals.paths.paths) {
-      std::printf("path %s %llu\n", path.c_str(), static_cast<unsigned long long>(count));
+    // A request-target holds no spaces, so the line splits at its spaces.
+    for (const auto& [path, f] : totals.paths.paths) {
+      std::printf("path %s %llu %llu %llu\n", path.c_str(),
+                  static_cast<unsigned long long>(f.responses),
+                  static_cast<unsigned long long>(f.request_bytes),
+                  static_cast<unsigned long long>(f.response_bytes));
     }
-    if (totals.paths.other > 0) {
-      std::printf("path_other: %llu\n", static_cast<unsigned long long>(totals.paths.other));
+    const ringfire::target::PathFigures& other = totals.paths.other;
+    if (other.responses > 0 || other.request_bytes > 0) {
+      std::printf("path_other: %llu %llu %llu\n", static_cast<unsigned long long>(other.responses),
+                  static_cast<unsigned long long>(other.request_bytes),
+                  static_cast<unsigned long long>(other.response_bytes));
     }
   }
   std::printf("requests: %llu\n", static_cast<unsigned long long>(totals.responses));
@@ -249,9 +261,10 @@ int main(int argc, char** argv) {
       "'responses: N' (responses whose every byte the kernel accepted, 400s included), with\n"
       "--fault 'responses_partial: N' (responses begun and cut short), 'request_body_bytes: N'\n"
       "(Content-Length request body bytes received; chunked request bodies get 400), with\n"
-      "--count-paths 'path PATH N' per request path (responses, query string cut off; beyond\n"
-      "10,000 distinct paths the rest in 'path_other: N'), and last 'requests: N' (the same\n"
-      "figure as responses). All exact across threads.\n\n"
+      "--count-paths 'path PATH N REQUEST_BYTES RESPONSE_BYTES' per request path (query string\n"
+      "cut off): N responses, the bytes of the complete requests read (head and body) and of\n"
+      "those N responses (beyond 10,000 distinct paths the rest in 'path_other: N REQ RESP'),\n"
+      "and last 'requests: N' (the same figure as responses). All exact across threads.\n\n"
       "--fault MODE misbehaves on purpose (one mode at a time):\n"
       "  response-before-request    a complete response on accept, before any request\n"
       "  junk-after-response        'XYZ' CRLF after every response\n"

@@ -88,6 +88,9 @@ class Worker {
     uint32_t send_bytes = 0;  // length of the send in the kernel (a shorter completion fails)
     uint32_t responses = 0;   // responses on this connection since it opened
     ResponseParser parser;
+    // Bytes of the response being parsed, as they came (a label's bytes received): its head and
+    // body and, unlike ResponseInfo, a chunked body's size lines and trailer too.
+    uint64_t response_bytes = 0;
   };
   // docs/architecture.md, invariant 7: a connection's own state stays small and fixed.
   static_assert(sizeof(Connection) <= 128);

@@ -39,7 +39,7 @@ uint32_t PathCounts::find_or_add(std::string_view path) {
       }
       std::memcpy(bytes_.get() + bytes_used_, path.data(), path.size());
       entries_.push_back(
-          {hash, static_cast<uint32_t>(bytes_used_), static_cast<uint32_t>(path.size()), 0});
+          {hash, static_cast<uint32_t>(bytes_used_), static_cast<uint32_t>(path.size()), {}});
       bytes_used_ += path.size();
       slots_[slot] = static_cast<uint32_t>(entries_.size() - 1);
       return slots_[slot];
@@ -54,17 +54,19 @@ uint32_t PathCounts::find_or_add(std::string_view path) {
 
 void add_path_counts(const PathCounts& counts, PathTotals& totals) {
   for (uint32_t i = 0; i < counts.size(); ++i) {
-    if (counts.count_of(i) > 0) totals.paths[std::string(counts.path(i))] += counts.count_of(i);
+    const PathFigures& f = counts.figures_of(i);
+    if (f != PathFigures{}) totals.paths[std::string(counts.path(i))] += f;
   }
   totals.other += counts.other();
 }
 
 void cap_path_totals(PathTotals& totals) {
   if (totals.paths.size() <= PathCounts::kMaxPaths) return;
-  std::vector<std::pair<std::string, uint64_t>> sorted(totals.paths.begin(), totals.paths.end());
+  std::vector<std::pair<std::string, PathFigures>> sorted(totals.paths.begin(), totals.paths.end());
   // Most answered first; among equals, byte order (the map's order, kept by a stable sort).
-  std::stable_sort(sorted.begin(), sorted.end(),
-                   [](const auto& a, const auto& b) { return a.second > b.second; });
+  std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) {
+    return a.second.responses > b.second.responses;
+  });
   for (size_t i = PathCounts::kMaxPaths; i < sorted.size(); ++i) {
     totals.other += sorted[i].second;
     totals.paths.erase(sorted[i].first);

@@ -122,6 +122,7 @@ void ServerWorker::process_input(ServerConnection& c, uint64_t now) {
       break;
     }
     ++totals_.requests_read;
+    if (paths_) paths_->count_request(c.pending_path, c.pending_request_bytes);
     if (answer) enqueue(c, kind, now, c.pending_path);
   }
   if (c.discard_input || c.in_start == c.in_end) {
@@ -151,8 +152,12 @@ ServerWorker::Framed ServerWorker::frame_request(ServerConnection& c, ResponseKi
     }
     const RequestHead head = parse_request_head(buffered.substr(0, end.end));
     if (end.end > kMaxRequestHead || !head.valid) return Framed::kBad;
-    // The target is a view into the input: look it up before the bytes can move.
-    c.pending_path = paths_ ? paths_->find_or_add(target_path(head.target)) : kNoPath;
+    // The target is a view into the input: look it up before the bytes can move. The request's
+    // bytes, as they came: this head (stray line breaks before it are no part of it) and its body.
+    if (paths_) {
+      c.pending_path = paths_->find_or_add(target_path(head.target));
+      c.pending_request_bytes = end.end + head.content_length;
+    }
     c.in_start += static_cast<uint32_t>(end.end);
     c.scan_from = 0;
     kind = choose_kind(c, head.is_head, head.http10, head.wants_close, head.wants_keep_alive);
@@ -207,7 +212,10 @@ void ServerWorker::pump(ServerConnection& c, uint64_t now) {
     c.queue_pop();
     ++pieces;
     if (next.kind < kFirstFaultPiece) {
-      if (paths_) c.batch_paths[c.batch_responses] = next.path;
+      if (paths_) {
+        c.batch_paths[c.batch_responses] = next.path;
+        c.batch_kinds[c.batch_responses] = next.kind;
+      }
       ++c.batch_responses;
     } else if (begins_partial_response(next.kind)) {
       ++c.batch_partials;
@@ -269,7 +277,10 @@ void ServerWorker::on_send(ServerConnection& c, int res) {
 // Every byte of the batch is with the kernel: count it, then do what its last piece says.
 void ServerWorker::finish_batch(ServerConnection& c) {
   if (paths_) {
-    for (uint32_t i = 0; i < c.batch_responses; ++i) paths_->count(c.batch_paths[i]);
+    const ResponseSet& set = *config_.responses;
+    for (uint32_t i = 0; i < c.batch_responses; ++i) {
+      paths_->count_response(c.batch_paths[i], set.size(c.batch_kinds[i]));
+    }
   }
   totals_.responses += c.batch_responses;
   totals_.responses_partial += c.batch_partials;

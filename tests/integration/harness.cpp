@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 namespace ringfire::testing {
 
@@ -108,10 +109,13 @@ TargetServer::Report TargetServer::stop_and_report() {
   for (const std::string& line : r.out_lines()) {
     if (line.rfind("listening on ", 0) == 0) continue;
     if (line.rfind("path ", 0) == 0) {
-      // "path PATH N": a request-target holds no spaces.
-      const size_t space = line.rfind(' ');
-      report.paths[line.substr(5, space - 5)] =
-          std::strtoull(line.c_str() + space + 1, nullptr, 10);
+      // "path PATH N REQUEST_BYTES RESPONSE_BYTES": a request-target holds no spaces.
+      std::istringstream fields(line.substr(5));
+      std::string path;
+      PathFigures f;
+      fields >> path >> f.responses >> f.request_bytes >> f.response_bytes;
+      EXPECT_FALSE(fields.fail()) << "bad path line: " << line;
+      report.paths[path] = f;
       continue;
     }
     const size_t colon = line.find(": ");

@@ -31,12 +31,18 @@ class TargetServer {
   // Stops it (SIGTERM) and returns every "name: N" line it printed at exit ("requests",
   // "connections", "requests_read", "request_body_bytes", ...); empty if it did not stop cleanly.
   std::map<std::string, int64_t> stop_and_counts();
+  // One "path PATH N REQUEST_BYTES RESPONSE_BYTES" line (--count-paths).
+  struct PathFigures {
+    uint64_t responses = 0;       // N: complete responses sent
+    uint64_t request_bytes = 0;   // the complete requests read, head and body
+    uint64_t response_bytes = 0;  // those N responses
+  };
   // What stop_and_report() returns: the "name: N" lines, and with --count-paths the per-path
-  // responses ("path PATH N" lines; "path_other" is among the counters, when printed).
+  // figures ("path ..." lines; "path_other" is among the counters, its N only, when printed).
   struct Report {
     bool stopped = false;  // it exited after SIGTERM (else both maps are empty)
     std::map<std::string, int64_t> counters;
-    std::map<std::string, uint64_t> paths;
+    std::map<std::string, PathFigures> paths;
   };
   Report stop_and_report();
   // Kills it at once (SIGKILL): a server that dies mid-run.

@@ -8,6 +8,8 @@
 #include <cmath>
 #include <filesystem>
 #include <fstream>
+#include <map>
+#include <vector>
 
 #include "harness.hpp"
 
@@ -72,7 +74,8 @@ TEST(Scenario, LabelSharesFollowTheWeightsAndEveryLabelBalances) {
   const TargetServer::Report report = server.stop_and_report();
   ASSERT_TRUE(report.stopped);
   uint64_t a = 0, b = 0, c = 0;
-  for (const auto& [path, n] : report.paths) {
+  for (const auto& [path, figures] : report.paths) {
+    const uint64_t n = figures.responses;
     if (path.rfind("/a/", 0) == 0) {
       const int v = std::stoi(path.substr(3));
       EXPECT_TRUE(v >= 1 && v <= 50) << path;
@@ -119,8 +122,8 @@ TEST(Scenario, BigAndTemplatedBodiesArriveWhole) {
   const TargetServer::Report report = server.stop_and_report();
   ASSERT_TRUE(report.stopped);
   // Every request the target read carried its whole body: 1 MiB, or {"id": NN, "tag": "xx"}.
-  const uint64_t big = report.paths.count("/upload") ? report.paths.at("/upload") : 0;
-  const uint64_t json_rows = report.paths.count("/rows") ? report.paths.at("/rows") : 0;
+  const uint64_t big = report.paths.count("/upload") ? report.paths.at("/upload").responses : 0;
+  const uint64_t json_rows = report.paths.count("/rows") ? report.paths.at("/rows").responses : 0;
   EXPECT_EQ(big + json_rows, 200u);
   EXPECT_GT(big, 0u);
   EXPECT_GT(json_rows, 0u);
@@ -132,6 +135,67 @@ TEST(Scenario, BigAndTemplatedBodiesArriveWhole) {
   const uint64_t per_request = u(sent, "bytes_sent") / u(sent, "sent");
   EXPECT_GT(per_request, (uint64_t{1} << 20) + 40);
   EXPECT_LT(per_request, (uint64_t{1} << 20) + 200);
+}
+
+// Every label's bytes against the target's own count per path (the independent source), exactly:
+// bytes_sent == the requests it read (head + body) and bytes_received == the responses it sent,
+// for a plain GET, a templated POST body on a long path and a HEAD of random paths (request sizes
+// vary; HEAD answers have no body), with plain and chunked response bodies. With -n nothing is in
+// flight at the end, so both sides count the same requests.
+TEST(Scenario, LabelBytesAreWhatTheTargetReadAndSentPerPath) {
+  Files files;
+  const std::string scenario = files.write("s.json", R"({"requests": [
+    {"label": "get", "path": "/g", "weight": 2},
+    {"label": "post", "method": "POST", "path": "/a/much/longer/path/to/post?id={seq}",
+     "headers": {"Content-Type": "application/json"},
+     "body": "{{\"id\": {rand:1:100000}, \"tag\": \"{choice:a,bcd,efghij}\"}}", "weight": 2},
+    {"label": "head", "method": "HEAD", "path": "/r/{rand:1:1000000}", "weight": 1}
+  ]})");
+  const std::vector<std::string> target_options[] = {
+      {"--body-size", "1000"}, {"--body-size", "700", "--chunked", "--chunk-size", "256"}};
+  for (const std::vector<std::string>& options : target_options) {
+    SCOPED_TRACE(options.size() > 2 ? "chunked" : "plain");
+    std::vector<std::string> args = {"--count-paths", "--quiet"};
+    args.insert(args.end(), options.begin(), options.end());
+    TargetServer server(args);
+    ASSERT_TRUE(server.ok());
+    const RingfireRun run = run_ringfire(
+        {"-c", "4", "-p", "2", "-t", "2", "-n", "3000", "--scenario", scenario, server.url()});
+    ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+    expect_accounting(run.result);
+    const json& totals = run.result["totals"];
+    ASSERT_EQ(u(totals, "in_flight"), 0u) << totals.dump();
+    ASSERT_EQ(u(totals, "completed"), 3000u) << totals.dump();
+    const TargetServer::Report report = server.stop_and_report();
+    ASSERT_TRUE(report.stopped);
+    EXPECT_EQ(report.counters.count("path_other"), 0u);
+    // The target's figures per label: its paths are the scenario's without their query.
+    std::map<std::string, TargetServer::PathFigures> target;
+    for (const auto& [path, f] : report.paths) {
+      const std::string name = path == "/g" ? "get" : path.rfind("/r/", 0) == 0 ? "head" : "post";
+      if (name == "post") {
+        EXPECT_EQ(path, "/a/much/longer/path/to/post");
+      }
+      target[name].responses += f.responses;
+      target[name].request_bytes += f.request_bytes;
+      target[name].response_bytes += f.response_bytes;
+    }
+    uint64_t sent = 0, received = 0;
+    for (const char* name : {"get", "post", "head"}) {
+      const json& l = label(run.result, name);
+      EXPECT_EQ(u(l, "completed"), target[name].responses) << name;
+      EXPECT_EQ(u(l, "bytes_sent"), target[name].request_bytes) << name;
+      EXPECT_EQ(u(l, "bytes_received"), target[name].response_bytes) << name;
+      sent += u(l, "bytes_sent");
+      received += u(l, "bytes_received");
+    }
+    EXPECT_EQ(u(totals, "bytes_sent"), sent);
+    EXPECT_EQ(u(totals, "bytes_received"), received);
+    // The sizes differ as meant: HEAD answers are heads only.
+    ASSERT_GT(target["head"].responses, 0u);
+    EXPECT_LT(target["head"].response_bytes / target["head"].responses,
+              target["get"].response_bytes / target["get"].responses);
+  }
 }
 
 TEST(Scenario, AnExpectRefusesOnlyItsOwnLabel) {

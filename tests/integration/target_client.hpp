@@ -18,6 +18,7 @@
 #include <cstring>
 #include <map>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 #include <utility>
@@ -50,16 +51,25 @@ struct Counts {
   uint64_t responses = UINT64_MAX;
   uint64_t responses_partial = UINT64_MAX;  // printed only with --fault
   uint64_t request_body_bytes = UINT64_MAX;
-  std::map<std::string, uint64_t> paths;  // "path PATH N" lines, printed only with --count-paths
-  uint64_t path_other = 0;                // printed only with --count-paths, and only when > 0
+  // "path PATH N REQUEST_BYTES RESPONSE_BYTES" lines, printed only with --count-paths: N, and the
+  // two byte counts.
+  std::map<std::string, uint64_t> paths;
+  std::map<std::string, std::pair<uint64_t, uint64_t>> path_bytes;
+  uint64_t path_other = 0;  // printed only with --count-paths, and only when > 0 (its N)
   uint64_t requests = UINT64_MAX;
 };
 
-// "path PATH N" -> paths[PATH] = N; false for any other line.
-inline bool parse_path_line(const std::string& line, std::map<std::string, uint64_t>& paths) {
-  const size_t space = line.rfind(' ');
-  if (line.rfind("path ", 0) != 0 || space <= 5 || space == std::string::npos) return false;
-  return paths.emplace(line.substr(5, space - 5), std::stoull(line.substr(space + 1))).second;
+// "path PATH N REQUEST_BYTES RESPONSE_BYTES" -> paths[PATH] = N, path_bytes[PATH] = {REQUEST_BYTES,
+// RESPONSE_BYTES}; false for any other line.
+inline bool parse_path_line(const std::string& line, Counts& counts) {
+  if (line.rfind("path ", 0) != 0) return false;
+  std::istringstream fields(line.substr(5));
+  std::string path;
+  uint64_t n = 0, request_bytes = 0, response_bytes = 0;
+  fields >> path >> n >> request_bytes >> response_bytes;
+  if (fields.fail() || !fields.eof()) return false;
+  counts.path_bytes[path] = {request_bytes, response_bytes};
+  return counts.paths.emplace(path, n).second;
 }
 
 // The exit lines of a stopped server (after "listening on ..."), in their fixed order.
@@ -80,7 +90,7 @@ inline Counts parse_counts(const ExitResult& r) {
   size_t next = 1;  // after the listening line
   for (const auto& [name, value] : fields) {
     if (name == nullptr) {
-      while (next < lines.size() && parse_path_line(lines[next], counts.paths)) ++next;
+      while (next < lines.size() && parse_path_line(lines[next], counts)) ++next;
     } else if (next < lines.size() && lines[next].rfind(name, 0) == 0) {
       *value = std::stoull(lines[next].substr(std::strlen(name)));
       ++next;
@@ -257,6 +267,7 @@ class Client {
       const ssize_t n = recv(fd_, chunk, std::min(sizeof chunk, limit - buffer_.size()), 0);
       if (n > 0) {
         buffer_.append(chunk, static_cast<size_t>(n));
+        received_ += static_cast<uint64_t>(n);
         continue;
       }
       end = n == 0 ? End::kEof : (errno == ECONNRESET ? End::kReset : End::kError);
@@ -266,6 +277,8 @@ class Client {
   }
 
   int fd() const { return fd_; }
+  // Bytes of the responses read so far (received and taken out of the buffer).
+  uint64_t consumed() const { return received_ - buffer_.size(); }
 
  private:
   std::optional<Response> fail(const std::string& why) {
@@ -277,6 +290,7 @@ class Client {
     const ssize_t n = recv(fd_, chunk, sizeof chunk, 0);
     if (n <= 0) return false;
     buffer_.append(chunk, static_cast<size_t>(n));
+    received_ += static_cast<uint64_t>(n);
     return true;
   }
   bool read_line(std::string& line) {
@@ -302,6 +316,7 @@ class Client {
   int fd_ = -1;
   bool connected_ = false;
   std::string buffer_;
+  uint64_t received_ = 0;
 };
 
 // 0 when a TCP connection to the port could be made (it is closed again at once), else the errno.

@@ -85,6 +85,7 @@ TEST(TargetPaths, BodiesOfZeroTenAndOneMebibyteArriveWhole) {
   const std::map<std::string, uint64_t> expected = {
       {"/after", 1}, {"/json", 1}, {"/upload", 1}, {"/users", 2}};
   EXPECT_EQ(counts.paths, expected);
+  EXPECT_EQ(counts.path_bytes.at("/upload").first, post("/upload?name=big", big).size());
   EXPECT_EQ(counts.request_body_bytes, 0u + 10u + 13u + (1u << 20));
   EXPECT_EQ(counts.requests_read, 5u);
   EXPECT_EQ(counts.responses, 5u);
@@ -107,8 +108,49 @@ TEST(TargetPaths, RequestSplitAtEveryOffset) {
   const uint64_t n = request.size() - 1;
   const Counts counts = target.stop_and_counts();
   EXPECT_EQ(counts.paths, (std::map<std::string, uint64_t>{{"/split/path", n}}));
+  EXPECT_EQ(counts.path_bytes.at("/split/path").first, n * request.size());
   EXPECT_EQ(counts.request_body_bytes, n * 10);
   EXPECT_EQ(counts.responses, n);
+}
+
+// Each path's REQUEST_BYTES and RESPONSE_BYTES are what a plain client wrote and read for it:
+// GET, HEAD (a head-only answer), POST bodies, queries, a stray CRLF after a body (no part of any
+// request) and a 400 at the end (it answers no path).
+TEST(TargetPaths, PathBytesAreWhatThePlainClientWroteAndRead) {
+  Target target({"--count-paths", "--body-size", "100"});
+  ASSERT_TRUE(target.ok());
+  const struct {
+    const char* path;
+    std::string request;
+    bool head;
+  } requests[] = {
+      {"/a", get("/a?a=long-query"), false},
+      {"/bb", post("/bb", "0123456789") + "\r\n", false},
+      {"/a", "HEAD /a HTTP/1.1\r\nHost: x\r\n\r\n", true},
+      {"/bb", post("/bb?x", std::string(5000, 'y')), false},
+  };
+  std::map<std::string, std::pair<uint64_t, uint64_t>> expected;
+  {
+    Client client(target.port());
+    std::string all;
+    for (const auto& r : requests) all += r.request;
+    client.send_all(all);
+    for (const auto& r : requests) {
+      const uint64_t before = client.consumed();
+      read_ok(client, 1, r.head);
+      expected[r.path].first += r.request.size();
+      expected[r.path].second += client.consumed() - before;
+    }
+    expected["/bb"].first -= 2;  // the stray CRLF
+    client.send_all("garbage\r\n\r\n");
+    auto bad = client.read_response();
+    ASSERT_TRUE(bad);
+    EXPECT_EQ(bad->status, 400);
+  }
+  const Counts counts = target.stop_and_counts();
+  EXPECT_EQ(counts.path_bytes, expected);
+  EXPECT_EQ(counts.paths, (std::map<std::string, uint64_t>{{"/a", 2}, {"/bb", 2}}));
+  EXPECT_EQ(counts.responses, 5u);
 }
 
 // Without --count-paths: no path lines, but the body bytes are counted all the same.
@@ -211,7 +253,12 @@ TEST(TargetPaths, HarnessReportHasPathsAndBodyBytes) {
   }
   const auto report = server.stop_and_report();
   ASSERT_TRUE(report.stopped);
-  EXPECT_EQ(report.paths, (std::map<std::string, uint64_t>{{"/x", 2}, {"/y", 1}}));
+  ASSERT_EQ(report.paths.size(), 2u);
+  EXPECT_EQ(report.paths.at("/x").responses, 2u);
+  EXPECT_EQ(report.paths.at("/y").responses, 1u);
+  EXPECT_EQ(report.paths.at("/x").request_bytes, get("/x?1").size() + get("/x").size());
+  EXPECT_EQ(report.paths.at("/y").request_bytes, post("/y", "12345").size());
+  EXPECT_EQ(report.paths.at("/x").response_bytes, 2 * report.paths.at("/y").response_bytes);
   EXPECT_EQ(report.counters.at("request_body_bytes"), 5);
   EXPECT_EQ(report.counters.at("responses"), 3);
   EXPECT_EQ(report.counters.count("path_other"), 0u);

@@ -64,8 +64,10 @@ struct ServerConnection {
   uint64_t body_left = 0;         // request body bytes still to skip
   ResponseKind pending_kind{};    // the answer to the request whose body is being skipped
   uint64_t responses_queued = 0;  // for --close-every
-  // --count-paths: the PathCounts entry of the last request head framed.
+  // --count-paths: the PathCounts entry of the last request head framed, and that request's bytes
+  // (head + body), counted once its body is in too.
   uint32_t pending_path = kNoPath;
+  uint64_t pending_request_bytes = 0;
 
   // Responses waiting to be sent, in request order (a ring of kQueueCapacity).
   std::array<PendingResponse, kQueueCapacity> queue{};
@@ -78,8 +80,10 @@ struct ServerConnection {
   uint32_t iov_count = 0;
   uint32_t batch_responses = 0;  // complete responses in it
   uint32_t batch_partials = 0;   // responses in it that it begins and nothing will complete
-  // --count-paths: the PathCounts entry of each complete response in it, counted once it is sent.
+  // --count-paths: the PathCounts entry and kind (its size) of each complete response in it,
+  // counted once it is sent.
   std::array<uint32_t, kQueueCapacity> batch_paths{};
+  std::array<ResponseKind, kQueueCapacity> batch_kinds{};
   AfterSend batch_after = AfterSend::kContinue;
   msghdr msg{};
 

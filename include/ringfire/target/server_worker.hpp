@@ -56,7 +56,7 @@ class ServerWorker {
   void wake();
 
   const ServerWorkerTotals& totals() const { return totals_; }
-  // With --count-paths, the responses per path; else nullptr.
+  // With --count-paths, the figures per path (path_counts.hpp); else nullptr.
   const PathCounts* path_counts() const { return paths_.get(); }
   const char* ring_mode() const { return ring_.setup_name(); }
   // Empty unless the ring broke and run() ended early (the reason was printed on stderr too).
