@@ -4,11 +4,16 @@
 #include "scenario_yaml.hpp"
 
 #include <yaml-cpp/depthguard.h>  // not in yaml.h (0.7.0)
-#include <yaml-cpp/yaml.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/exceptions.h>
+#include <yaml-cpp/mark.h>
+#include <yaml-cpp/parser.h>
 
 #include <charconv>
 #include <cstdint>
 #include <limits>
+#include <map>
+#include <sstream>
 #include <vector>
 
 #include "ringfire/quote.hpp"
@@ -19,14 +24,13 @@ namespace {
 
 using Json = nlohmann::json;
 
-// yaml-cpp 0.7.0 keeps some 500 bytes per node and parses about 0.5 MB/s of flow lists (a 16 MiB
-// one took 47 s and 4 GB here; 1 MiB takes 2 s and 250 MB), so YAML files get 1 MiB, not the
-// 16 MiB of JSON: room for some 30,000 requests.
+// yaml-cpp 0.7.0's YAML::Load() took 47 s and 4 GB for a 16 MiB flow list here. Its parser alone,
+// as used below, reads 1 MiB (35,000 one-line requests) in 0.4 s and 22 MB, a 1 MiB flow list of
+// zeros in 1.2 s and 150 MB: YAML files get 1 MiB, not the 16 MiB of JSON.
 constexpr size_t kMaxYamlBytes = size_t{1} << 20;
-// Aliases can repeat a node without its text ("billion laughs"): the value count is bounded.
-constexpr size_t kMaxValues = size_t{1} << 20;
-// A scenario nests 5 deep. yaml-cpp loads an alias inside its own anchor (&a [*a]) as a cycle.
-constexpr int kMaxDepth = 32;
+// Aliases can repeat a node without its text ("billion laughs"): the value count is bounded,
+// above what 30,000 requests with their headers by alias need (some 10 values each).
+constexpr size_t kMaxValues = size_t{1} << 19;
 
 std::string position(const YAML::Mark& mark) {  // yaml-cpp counts from 0, editors from 1
   return "line " + std::to_string(mark.line + 1) + ", column " + std::to_string(mark.column + 1);
@@ -155,89 +159,153 @@ Json plain_scalar(const std::string& s) {
 
 const std::string kStringTag = "tag:yaml.org,2002:str";
 
-class Converter {
+// Builds the JSON value from yaml-cpp's parser events, not from its YAML::Node tree: a node
+// there costs some 500 bytes, and its LoadAll() loops forever on some broken input (found by
+// fuzzing 0.7.0: ",:x &[*a"), where two HandleNextDocument() calls here end. The first refusal
+// is kept and the rest of the document only parsed, so that a syntax error further on (which
+// yaml-cpp may report only after events that look odd, such as a list as a key) comes first.
+class JsonBuilder : public YAML::EventHandler {
  public:
-  explicit Converter(std::string& why) : why_(why) {}
+  Json root;
+  std::string refused;  // the first refusal, or empty
 
-  bool value(const YAML::Node& node, int depth, Json& out) {
-    if (++values_ > kMaxValues) {
-      return fail(node,
-                  "aliases repeat nodes to more than " + std::to_string(kMaxValues) + " values");
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (!refused.empty()) return;
+    if (expecting_key()) return refuse(mark, "a key must be a word, not null");
+    if (count(mark, 1)) put(nullptr, 1, anchor);
+  }
+
+  void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    if (!refused.empty()) return;
+    if (expecting_key()) return refuse(mark, "a key must be a word, not an alias");
+    const auto it = anchors_.find(anchor);
+    if (it == anchors_.end()) return refuse(mark, "an alias inside its own anchor");
+    if (count(mark, it->second.values)) {  // before the copy
+      put(Json(it->second.value), it->second.values, YAML::NullAnchor);
     }
-    if (depth > kMaxDepth) {
-      return fail(node, "nested deeper than " + std::to_string(kMaxDepth) +
-                            " levels (an alias inside its own anchor?)");
+  }
+
+  void OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                const std::string& value) override {
+    if (!refused.empty() || !tag_known(mark, tag, kStringTag)) return;
+    if (!valid_utf8(value)) return refuse(mark, "not UTF-8", true);
+    if (expecting_key()) {
+      if (stack_.back().value.contains(value)) {
+        return refuse(mark, "duplicate key " + quote(value), true);
+      }
+      stack_.back().key = value;
+      stack_.back().have_key = true;
+      return;
     }
-    switch (node.Type()) {
-      case YAML::NodeType::Map:
-        return tag_known(node, "tag:yaml.org,2002:map") && map(node, depth, out);
-      case YAML::NodeType::Sequence:
-        return tag_known(node, "tag:yaml.org,2002:seq") && sequence(node, depth, out);
-      case YAML::NodeType::Scalar:
-        return scalar(node, out);
-      case YAML::NodeType::Null:
-      case YAML::NodeType::Undefined:
-        out = nullptr;
-        return true;
-    }
-    out = nullptr;
-    return true;
+    if (count(mark, 1)) put(tag == "?" ? plain_scalar(value) : Json(value), 1, anchor);
+  }
+
+  void OnSequenceStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                       YAML::EmitterStyle::value) override {
+    open(mark, tag, "tag:yaml.org,2002:seq", anchor, Json::array());
+  }
+  void OnSequenceEnd() override {
+    if (refused.empty()) close();
+  }
+
+  void OnMapStart(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                  YAML::EmitterStyle::value) override {
+    open(mark, tag, "tag:yaml.org,2002:map", anchor, Json::object());
+  }
+  void OnMapEnd() override {
+    if (refused.empty()) close();
   }
 
  private:
-  bool fail(const YAML::Node& node, const std::string& what) {
-    why_ = position(node.Mark()) + ": " + what;
-    return false;
+  struct Open {  // a sequence or map being filled
+    Json value;
+    YAML::anchor_t anchor = YAML::NullAnchor;
+    size_t values = 1;  // itself and everything in it
+    std::string key;    // maps: the key whose value comes next
+    bool have_key = false;
+  };
+  struct Anchored {
+    Json value;
+    size_t values;
+  };
+
+  bool expecting_key() const {
+    return !stack_.empty() && stack_.back().value.is_object() && !stack_.back().have_key;
   }
-  bool invalid(const YAML::Node& node, const std::string& what) {
-    why_ = "invalid YAML at " + position(node.Mark()) + ": " + what;
-    return false;
+
+  void refuse(const YAML::Mark& mark, const std::string& what, bool invalid = false) {
+    refused = (invalid ? "invalid YAML at " : "") + position(mark) + ": " + what;
   }
 
   // "?" is no tag, "!" the non-specific one of a quoted or block scalar.
-  bool tag_known(const YAML::Node& node, const std::string& core_tag) {
-    const std::string& tag = node.Tag();
+  bool tag_known(const YAML::Mark& mark, const std::string& tag, const std::string& core_tag) {
     if (tag == "?" || tag == "!" || tag == core_tag) return true;
-    return fail(node, "tag " + quote(tag) + " is not supported (quote a value to make a string)");
+    refuse(mark, "tag " + quote(tag) + " is not supported (quote a value to make a string)");
+    return false;
   }
 
-  bool text(const YAML::Node& node, const std::string*& out) {
-    if (!tag_known(node, kStringTag)) return false;
-    if (!valid_utf8(node.Scalar())) return invalid(node, "not UTF-8");
-    out = &node.Scalar();
-    return true;
+  void open(const YAML::Mark& mark, const std::string& tag, const std::string& core_tag,
+            YAML::anchor_t anchor, Json empty) {
+    if (!refused.empty()) return;
+    if (expecting_key()) return refuse(mark, "a key must be a word, not a list or map");
+    if (!tag_known(mark, tag, core_tag) || !count(mark, 1)) return;
+    Open& opened = stack_.emplace_back();
+    opened.value = std::move(empty);
+    opened.anchor = anchor;
   }
 
-  bool scalar(const YAML::Node& node, Json& out) {
-    const std::string* s = nullptr;
-    if (!text(node, s)) return false;
-    out = node.Tag() == "?" ? plain_scalar(*s) : Json(*s);
-    return true;
+  void close() {
+    Open done = std::move(stack_.back());
+    stack_.pop_back();
+    put(std::move(done.value), done.values, done.anchor);
   }
 
-  bool map(const YAML::Node& node, int depth, Json& out) {
-    out = Json::object();
-    for (const auto& item : node) {
-      const std::string* key = nullptr;
-      if (!item.first.IsScalar())
-        return fail(item.first, "a key must be a word, not a list, map or null");
-      if (!text(item.first, key)) return false;
-      if (out.contains(*key)) return invalid(item.first, "duplicate key " + quote(*key));
-      if (!value(item.second, depth + 1, out[*key])) return false;
+  bool count(const YAML::Mark& mark, size_t values) {
+    total_ += values;
+    if (total_ <= kMaxValues) return true;
+    refuse(mark, "aliases repeat nodes to more than " + std::to_string(kMaxValues) + " values");
+    return false;
+  }
+
+  // A finished value into its parent (or as the root); `values` counts it and its contents.
+  void put(Json value, size_t values, YAML::anchor_t anchor) {
+    if (anchor != YAML::NullAnchor) anchors_[anchor] = Anchored{value, values};
+    if (stack_.empty()) {
+      root = std::move(value);
+      return;
     }
-    return true;
-  }
-
-  bool sequence(const YAML::Node& node, int depth, Json& out) {
-    out = Json::array();
-    for (const YAML::Node& element : node) {
-      if (!value(element, depth + 1, out.emplace_back())) return false;
+    Open& parent = stack_.back();
+    parent.values += values;
+    if (parent.value.is_array()) {
+      parent.value.push_back(std::move(value));
+    } else {
+      parent.value[parent.key] = std::move(value);
+      parent.have_key = false;
     }
-    return true;
   }
 
-  size_t values_ = 0;
-  std::string& why_;
+  std::vector<Open> stack_;
+  std::map<YAML::anchor_t, Anchored> anchors_;
+  size_t total_ = 0;  // values made so far, aliases' copies included
+};
+
+// Only asks whether there is a next document.
+struct Ignore : YAML::EventHandler {
+  void OnDocumentStart(const YAML::Mark&) override {}
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
 };
 
 bool ends_with_nocase(std::string_view s, std::string_view suffix) {
@@ -261,21 +329,27 @@ bool yaml_to_json(const std::string& text, Json& out, std::string& why) {
     return false;
   }
   try {
-    const std::vector<YAML::Node> documents = YAML::LoadAll(text);
-    if (documents.size() > 1) {
-      why = "holds " + std::to_string(documents.size()) + " YAML documents ('---'); keep one";
-      return false;
-    }
-    if (documents.empty()) {  // an empty file: the checker says what it expected
-      out = nullptr;
+    std::istringstream stream(text);
+    YAML::Parser parser(stream);
+    JsonBuilder builder;
+    Ignore ignore;
+    const bool more = parser.HandleNextDocument(builder) && parser.HandleNextDocument(ignore);
+    if (!builder.refused.empty()) {
+      why = builder.refused;
+    } else if (more) {
+      why = "holds more than one YAML document ('---'); keep one";
+    } else {
+      out = std::move(builder.root);  // null for an empty file: the checker says what it wants
       return true;
     }
-    return Converter(why).value(documents[0], 0, out);
   } catch (const YAML::DeepRecursion& e) {  // its own message says "bad file"
     why = "invalid YAML at " + position(e.mark) + ": nested deeper than yaml-cpp allows";
   } catch (const YAML::Exception& e) {
-    why = e.mark.is_null() ? "invalid YAML: " + e.msg
-                           : "invalid YAML at " + position(e.mark) + ": " + e.msg;
+    // Some messages end in the offending byte ("unknown escape character: \n"): escaped.
+    const std::string quoted = quote(e.msg);
+    const std::string what = quoted.substr(1, quoted.size() - 2);
+    why = e.mark.is_null() ? "invalid YAML: " + what
+                           : "invalid YAML at " + position(e.mark) + ": " + what;
   }
   return false;
 }
