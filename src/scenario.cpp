@@ -1,5 +1,6 @@
 // --scenario FILE: the JSON scenario format (scenario.hpp), checked key by key so that every
-// mistake is one line naming the file, the position and what was expected.
+// mistake is one line naming the file, the position and what was expected. A YAML file is made
+// the same JSON value first (scenario_yaml.cpp), so both formats share these checks.
 #include "ringfire/scenario.hpp"
 
 #include <algorithm>
@@ -11,6 +12,7 @@
 #include "ringfire/quote.hpp"
 #include "ringfire/url.hpp"
 #include "scenario_files.hpp"
+#include "scenario_yaml.hpp"
 
 namespace ringfire {
 
@@ -68,14 +70,18 @@ class Loader {
     if (!read_file_limited(file_, kMaxScenarioBytes, text, why))
       return fail("", "cannot read: " + why);
     Json root;
-    try {
-      root = Json::parse(text);
-    } catch (const Json::parse_error& e) {
-      std::string what = e.what();
-      if (const size_t end = what.find("] "); what.rfind("[json.", 0) == 0 && end != what.npos) {
-        what.erase(0, end + 2);
+    if (is_yaml_path(file_)) {
+      if (!yaml_to_json(text, root, why)) return fail("", why);
+    } else {
+      try {
+        root = Json::parse(text);
+      } catch (const Json::parse_error& e) {
+        std::string what = e.what();
+        if (const size_t end = what.find("] "); what.rfind("[json.", 0) == 0 && end != what.npos) {
+          what.erase(0, end + 2);
+        }
+        return fail("", "invalid JSON: " + what);
       }
-      return fail("", "invalid JSON: " + what);
     }
     if (!root.is_object()) return fail("", "expected a JSON object {\"requests\": [...]}");
     if (!known_keys(root, {"base_url", "requests"}, "")) return false;

@@ -26,7 +26,7 @@ void declare_load(CLI::App& app, RunConfig& config, CommandLine& line) {
                  "Target URL: http://host[:port]/path?query (several: one label each, equal "
                  "weights)");
   app.add_option("--scenario", line.scenario_file,
-                 "JSON scenario: labelled requests with templates, weights and expectations");
+                 "JSON or YAML scenario: labelled requests, templates, weights and expectations");
   app.add_option("--url-file", line.url_file,
                  "Requests from a file, one '[METHOD] URL [@body-file]' a line");
   app.add_option("--variants", config.variants,

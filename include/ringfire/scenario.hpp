@@ -42,7 +42,8 @@ struct Scenario {
 // "body_bytes": [min, max]}). base_url has no path. Paths of `body_file` and of {line:FILE}
 // placeholders are relative to the scenario file's folder. Unknown keys are errors. False with a
 // one-line `error` naming the file, the position and the problem, e.g.
-// "s.json: requests[2]: unknown key 'wieght' (expected label, method, ...)".
+// "s.json: requests[2]: unknown key 'wieght' (expected label, method, ...)". A file named *.yaml
+// or *.yml holds the same in YAML (scenario_yaml.hpp has the rules), checked the same way.
 bool load_scenario(const std::string& path, Scenario& out, std::string& error);
 
 // Several URLs on the command line (equal weights, GET): all must share scheme, host and port.

@@ -283,5 +283,33 @@ TEST(Scenario, BadFilesAreUsageErrorsOfOneLine) {
   }
 }
 
+// A .yaml scenario runs as its JSON twin would; a YAML syntax error is one line, exit 2.
+TEST(Scenario, AYamlFileRunsAndItsErrorsAreOneLine) {
+  Files files;
+  const std::string scenario = files.write("s.yaml",
+                                           "requests:\n"
+                                           "  - {label: a, path: /a, expect: {status: 200}}\n"
+                                           "  - label: b\n"
+                                           "    method: POST\n"
+                                           "    path: /b/{seq}\n"
+                                           "    body: '{{\"k\": {seq}}}'\n");
+  TargetServer server;
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run =
+      run_ringfire({"-c", "2", "-n", "400", "--scenario", scenario, server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  expect_accounting(run.result);
+  EXPECT_GT(u(label(run.result, "a"), "completed"), 0u);
+  EXPECT_GT(u(label(run.result, "b"), "completed"), 0u);
+  server.stop_and_count();
+  const std::string bad = files.write("bad.yml", "requests:\n  - {label: a\n");
+  const RingfireRun refused = run_ringfire({"--scenario", bad, "http://127.0.0.1:1/"});
+  EXPECT_EQ(refused.exit.exit_code, 2) << refused.exit.err;
+  EXPECT_NE(refused.exit.err.find("invalid YAML at line 3, column 1"), std::string::npos)
+      << refused.exit.err;
+  EXPECT_EQ(std::count(refused.exit.err.begin(), refused.exit.err.end(), '\n'), 1)
+      << refused.exit.err;
+}
+
 }  // namespace
 }  // namespace ringfire::testing

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # cmake --install and the CPack .deb, each into a temporary root: the installed ringfire runs
 # from there, the man page renders, the scripts and the schema are in place, and the package
-# depends on liburing2.
+# depends on liburing2 and libyaml-cpp0.7.
 #   install_test.sh BUILD_DIR
 set -euo pipefail
 build=$1
@@ -36,6 +36,7 @@ echo "cmake --install: ok"
 (cd "$dir" && cpack -G DEB --config "$build/CPackConfig.cmake" -B "$dir/pkg" >/dev/null)
 deb=$(ls "$dir"/pkg/*.deb)
 dpkg-deb -f "$deb" Depends | grep -q 'liburing2' || { echo "no liburing2 in Depends" >&2; exit 1; }
+dpkg-deb -f "$deb" Depends | grep -q 'libyaml-cpp0.7' || { echo "no libyaml-cpp in Depends" >&2; exit 1; }
 dpkg-deb -x "$deb" "$dir/deb"
 check_root "$dir/deb/usr"
 echo "cpack .deb $(basename "$deb"): ok"
