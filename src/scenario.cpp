@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <initializer_list>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <set>
 
@@ -71,7 +72,7 @@ class Loader {
       return fail("", "cannot read: " + why);
     Json root;
     if (is_yaml_path(file_)) {
-      if (!yaml_to_json(text, root, why)) return fail("", why);
+      if (!yaml_to_json(text, root, why, &lines_)) return fail("", why);
     } else {
       try {
         root = Json::parse(text);
@@ -105,8 +106,12 @@ class Loader {
   }
 
  private:
-  bool fail(const std::string& where, const std::string& what) {
-    error_ = file_ + ": " + (where.empty() ? "" : where + ": ") + what;
+  // "FILE: where: what", or for YAML "FILE:LINE: where: what" (as compilers print, so editors
+  // jump there) with the line of `line_of` (default: of `where`) when the document had it.
+  bool fail(const std::string& where, const std::string& what, const std::string& line_of = "") {
+    const auto line = lines_.find(line_of.empty() ? where : line_of);
+    error_ = file_ + (line == lines_.end() ? "" : ":" + std::to_string(line->second)) + ": " +
+             (where.empty() ? "" : where + ": ") + what;
     return false;
   }
 
@@ -116,7 +121,8 @@ class Loader {
       bool found = false;
       for (const char* k : known) found = found || item.key() == k;
       if (!found) {
-        return fail(where, "unknown key " + quote(item.key()) + " (expected " + join(known) + ")");
+        return fail(where, "unknown key " + quote(item.key()) + " (expected " + join(known) + ")",
+                    where.empty() ? item.key() : where + "." + item.key());
       }
     }
     return true;
@@ -293,6 +299,7 @@ class Loader {
   const std::string& file_;
   const std::string folder_;
   std::string& error_;
+  std::map<std::string, size_t> lines_;  // YAML only: each value's line, by its path
 };
 
 }  // namespace

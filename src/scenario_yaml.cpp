@@ -168,6 +168,9 @@ class JsonBuilder : public YAML::EventHandler {
  public:
   Json root;
   std::string refused;  // the first refusal, or empty
+  // The line (from 1) where each value starts, by the checker's path of it ("requests[2].path");
+  // a map entry's is its key's line.
+  std::map<std::string, size_t> lines;
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -175,6 +178,7 @@ class JsonBuilder : public YAML::EventHandler {
   void OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (!refused.empty()) return;
     if (expecting_key()) return refuse(mark, "a key must be a word, not null");
+    note_line(mark);
     if (count(mark, 1)) put(nullptr, 1, anchor);
   }
 
@@ -183,6 +187,7 @@ class JsonBuilder : public YAML::EventHandler {
     if (expecting_key()) return refuse(mark, "a key must be a word, not an alias");
     const auto it = anchors_.find(anchor);
     if (it == anchors_.end()) return refuse(mark, "an alias inside its own anchor");
+    note_line(mark);
     if (count(mark, it->second.values)) {  // before the copy
       put(Json(it->second.value), it->second.values, YAML::NullAnchor);
     }
@@ -198,8 +203,10 @@ class JsonBuilder : public YAML::EventHandler {
       }
       stack_.back().key = value;
       stack_.back().have_key = true;
+      note_line(mark);  // the entry's line is its key's
       return;
     }
+    note_line(mark);
     if (count(mark, 1)) put(tag == "?" ? plain_scalar(value) : Json(value), 1, anchor);
   }
 
@@ -226,11 +233,26 @@ class JsonBuilder : public YAML::EventHandler {
     size_t values = 1;  // itself and everything in it
     std::string key;    // maps: the key whose value comes next
     bool have_key = false;
+    std::string path;  // as the checker names it: "requests[2].expect"
   };
   struct Anchored {
     Json value;
     size_t values;
   };
+
+  // The checker's path of the value that comes next: "key" at the top, "parent.key" in a map,
+  // "parent[i]" in a list.
+  std::string next_path() const {
+    if (stack_.empty()) return "";
+    const Open& parent = stack_.back();
+    if (parent.value.is_array())
+      return parent.path + "[" + std::to_string(parent.value.size()) + "]";
+    return parent.path.empty() ? parent.key : parent.path + "." + parent.key;
+  }
+
+  void note_line(const YAML::Mark& mark) {
+    if (!stack_.empty()) lines.emplace(next_path(), static_cast<size_t>(mark.line) + 1);
+  }
 
   bool expecting_key() const {
     return !stack_.empty() && stack_.back().value.is_object() && !stack_.back().have_key;
@@ -252,7 +274,10 @@ class JsonBuilder : public YAML::EventHandler {
     if (!refused.empty()) return;
     if (expecting_key()) return refuse(mark, "a key must be a word, not a list or map");
     if (!tag_known(mark, tag, core_tag) || !count(mark, 1)) return;
+    note_line(mark);
+    std::string path = next_path();
     Open& opened = stack_.emplace_back();
+    opened.path = std::move(path);
     opened.value = std::move(empty);
     opened.anchor = anchor;
   }
@@ -323,7 +348,8 @@ bool is_yaml_path(std::string_view path) {
   return ends_with_nocase(path, ".yaml") || ends_with_nocase(path, ".yml");
 }
 
-bool yaml_to_json(const std::string& text, Json& out, std::string& why) {
+bool yaml_to_json(const std::string& text, Json& out, std::string& why,
+                  std::map<std::string, size_t>* lines) {
   if (text.size() > kMaxYamlBytes) {
     why = "larger than 1 MiB, the limit of a YAML scenario (a bigger one can be JSON)";
     return false;
@@ -340,6 +366,7 @@ bool yaml_to_json(const std::string& text, Json& out, std::string& why) {
       why = "holds more than one YAML document ('---'); keep one";
     } else {
       out = std::move(builder.root);  // null for an empty file: the checker says what it wants
+      if (lines != nullptr) *lines = std::move(builder.lines);
       return true;
     }
   } catch (const YAML::DeepRecursion& e) {  // its own message says "bad file"

@@ -2,6 +2,8 @@
 // given, so one checker (scenario.cpp) holds every rule and message for both formats.
 #pragma once
 
+#include <cstddef>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
@@ -17,7 +19,10 @@ bool is_yaml_path(std::string_view path);
 // true/false booleans, [-+]digits, 0o.. and 0x.. integers (unsigned unless negative, as the JSON
 // parser gives them), decimal and .inf/.nan floats; anything else (yes, no, 1:2) is a string.
 // Aliases are resolved. False with a one-line `why` (no file name), e.g. "invalid YAML at line 3,
-// column 7: end of map flow not found" (1-based, as an editor counts).
-bool yaml_to_json(const std::string& text, nlohmann::json& out, std::string& why);
+// column 7: end of map flow not found" (1-based, as an editor counts). With `lines`, also the
+// line (from 1) of each value by the checker's path of it ("requests[2].path"; a map entry's is
+// its key's line), so the checker's messages can name the line.
+bool yaml_to_json(const std::string& text, nlohmann::json& out, std::string& why,
+                  std::map<std::string, size_t>* lines = nullptr);
 
 }  // namespace ringfire

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <fstream>
 #include <limits>
@@ -79,15 +80,24 @@ class YamlFiles : public ::testing::Test {
     std::ofstream(path, std::ios::binary) << contents;
     return path;
   }
-  // The error of loading `text` as `name`, without the "<path>: " in front.
-  std::string error_of(const std::string& name, const std::string& text) {
+  // The error of loading `text` as `name`, without the "<path>: " or "<path>:<line>: " in front
+  // (the line, if any, goes to `line`: YAML messages name it, JSON ones cannot).
+  std::string error_of(const std::string& name, const std::string& text, size_t* line = nullptr) {
     const std::string path = write(name, text);
     Scenario s;
     std::string error;
     EXPECT_FALSE(load_scenario(path, s, error)) << text;
     EXPECT_EQ(error.find('\n'), std::string::npos) << error;
-    EXPECT_EQ(error.rfind(path + ": ", 0), 0u) << error;
-    return error.substr(std::min(error.size(), path.size() + 2));
+    EXPECT_EQ(error.rfind(path + ":", 0), 0u) << error;
+    size_t at = std::min(error.size(), path.size() + 1);
+    size_t digits = 0;
+    while (at + digits < error.size() &&
+           std::isdigit(static_cast<unsigned char>(error[at + digits])))
+      ++digits;
+    if (line != nullptr) *line = digits == 0 ? 0 : std::stoul(error.substr(at, digits));
+    at += digits == 0 ? 0 : digits + 1;
+    EXPECT_EQ(error.compare(at, 1, " "), 0) << error;
+    return error.substr(std::min(error.size(), at + 1));
   }
   std::string dir_;
   std::vector<std::string> files_;
@@ -248,6 +258,38 @@ TEST_F(YamlFiles, CheckerMessagesAreTheJsonOnes) {
   EXPECT_EQ(error_of("bad.yaml", "requests: [{label: a, path: /, expect: {status: \"200\"}}]"),
             "requests[0].expect.status: expected a status code (100-999) or a class like \"2xx\", "
             "got \"200\"");
+}
+
+// The checker's messages name the YAML line, compiler style (FILE:LINE: ...): an unknown key's
+// own line, a bad value's line, a list item's line.
+TEST_F(YamlFiles, CheckerMessagesNameTheYamlLine) {
+  const std::string doc =
+      "requests:\n"       // 1
+      "  - label: a\n"    // 2
+      "    path: /a\n"    // 3
+      "  - label: b\n"    // 4
+      "    path: /b\n"    // 5
+      "    wieght: 2\n";  // 6
+  size_t line = 0;
+  EXPECT_NE(error_of("k.yaml", doc, &line).find("requests[1]: unknown key 'wieght'"),
+            std::string::npos);
+  EXPECT_EQ(line, 6u);
+  error_of("s.yaml",
+           "requests:\n  - label: a\n    path: /a\n    expect:\n      status: [200,\n"
+           "        \"x\"]\n",
+           &line);
+  EXPECT_EQ(line, 6u);  // requests[0].expect.status[1]
+  EXPECT_NE(error_of("w.yaml", "requests:\n  - label: a\n    path: /a\n    weight: -1\n", &line)
+                .find("requests[0].weight"),
+            std::string::npos);
+  EXPECT_EQ(line, 4u);
+  EXPECT_NE(
+      error_of("d.yaml", "requests:\n  - label: a\n    path: /\n  - label: a\n    path: /\n", &line)
+          .find("duplicate label"),
+      std::string::npos);
+  EXPECT_EQ(line, 4u);  // the list item
+  error_of("j.json", R"({"requests": [{"label": "a", "path": "/", "wieght": 2}]})", &line);
+  EXPECT_EQ(line, 0u);  // JSON: the path alone
 }
 
 TEST_F(YamlFiles, YamlErrorsNameLineAndColumn) {
