@@ -14,6 +14,7 @@
 #include <sstream>
 
 #include "ringfire/source_addresses.hpp"
+#include "sock_diag.hpp"
 
 namespace ringfire {
 
@@ -105,12 +106,17 @@ uint32_t PortUse::taken(const std::string& source) const {
   return n;
 }
 
-PortUse read_port_use(const PortRange& range, const Endpoint& destination,
-                      const std::vector<std::string>& proc_net_tcp, std::string_view reserved) {
+PortUse reserved_port_use(const PortRange& range, std::string_view reserved) {
   PortUse use;
   use.range = range;
   use.everywhere.assign(65536, 0);
   mark_reserved(reserved, range, use.everywhere);
+  return use;
+}
+
+PortUse read_port_use(const PortRange& range, const Endpoint& destination,
+                      const std::vector<std::string>& proc_net_tcp, std::string_view reserved) {
+  PortUse use = reserved_port_use(range, reserved);
   char want[80];
   std::snprintf(want, sizeof(want), "%s:%04X", proc_address(destination).c_str(),
                 port_of(destination));
@@ -158,12 +164,25 @@ PortRange current_port_range() {
   return range;
 }
 
-PortUse current_port_use(const PortRange& range, const Endpoint& destination) {
+// From sock_diag alone; `cheap` false (and the use empty) when the kernel does not offer it.
+PortUse diag_only_port_use(const PortRange& range, const Endpoint& destination, bool& cheap) {
+  PortUse use = reserved_port_use(range, read_text("/proc/sys/net/ipv4/ip_local_reserved_ports"));
+  std::string why;
+  cheap = diag_port_use(destination, use, why);
+  return use;
+}
+
+// From sock_diag when the kernel offers it (`cheap`), else from /proc/net/tcp{,6}.
+PortUse current_port_use(const PortRange& range, const Endpoint& destination, bool& cheap) {
+  const std::string reserved = read_text("/proc/sys/net/ipv4/ip_local_reserved_ports");
+  PortUse use = reserved_port_use(range, reserved);
+  std::string why;
+  cheap = diag_port_use(destination, use, why);
+  if (cheap) return use;
   // A v4 destination's sockets are in tcp; a v6 one's in tcp6.
   const std::vector<std::string> tables = {
       read_text(destination.addr.ss_family == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6")};
-  return read_port_use(range, destination, tables,
-                       read_text("/proc/sys/net/ipv4/ip_local_reserved_ports"));
+  return read_port_use(range, destination, tables, reserved);
 }
 
 // The source address the kernel gives an unbound connection to `destination` (the route's
@@ -237,11 +256,15 @@ std::string prepare_local_ports(RunConfig& config, std::string& notice) {
   const size_t n = config.sources.size();
   const uint64_t largest_share =
       (uint64_t{config.connections} + std::max<size_t>(n, 1) - 1) / std::max<size_t>(n, 1);
-  // Reading /proc/net/tcp costs about a second per 70,000 sockets on a busy host (TIME_WAIT
-  // included): skipped when every source needs at most half the range. A shortage below that
-  // still shows, as EADDRNOTAVAIL connect errors by cause.
-  if (largest_share * 2 <= range_now.size()) return {};
-  const PortUse use = current_port_use(range_now, config.endpoint);
+  // sock_diag answers in about the time the sockets toward the destination take: always asked.
+  // Without it, reading /proc/net/tcp costs about a second per 70,000 sockets on a busy host
+  // (TIME_WAIT included): skipped when every source needs at most half the range (a shortage
+  // below that still shows, as EADDRNOTAVAIL connect errors by cause).
+  bool cheap = false;
+  const bool half = largest_share * 2 <= range_now.size();
+  const PortUse use = half ? diag_only_port_use(range_now, config.endpoint, cheap)
+                           : current_port_use(range_now, config.endpoint, cheap);
+  if (half && !cheap) return {};
   const std::string what =
       std::to_string(config.connections) + " connections to " + config.endpoint.text();
   const std::string range = "ip_local_port_range " + range_text(use.range);

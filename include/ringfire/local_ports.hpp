@@ -38,13 +38,16 @@ struct PortUse {
 };
 PortUse read_port_use(const PortRange& range, const Endpoint& destination,
                       const std::vector<std::string>& proc_net_tcp, std::string_view reserved);
+// A PortUse of `range` with only the reserved ports marked (what the socket tables add to).
+PortUse reserved_port_use(const PortRange& range, std::string_view reserved);
 
 // An address as /proc/net/tcp{,6} prints it: its bytes as 32-bit words in host order, each as
 // %08X ("0100007F" for 127.0.0.1 on little-endian machines).
 std::string proc_address(const Endpoint& address);
 
-// Before the run: "" when every source address has a port for each of its connections (not
-// checked, as surely enough, when each needs at most half of ip_local_port_range). With no
+// Before the run: "" when every source address has a port for each of its connections (from
+// sock_diag; without it, from /proc/net/tcp and only when a source needs more than half of
+// ip_local_port_range, as reading every socket as text is slow on a busy host). With no
 // --source-ip and a 127.0.0.0/8 destination, adds sources 127.0.0.1, 127.0.0.2, ... to
 // config.sources itself and puts the one line that says so in `notice` — when the ports of one
 // address run short, and whenever more than kConnectionsPerLoopbackSource connections would
