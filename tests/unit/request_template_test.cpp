@@ -9,6 +9,7 @@
 #include <set>
 
 #include "chi_squared.hpp"
+#include "temp_files.hpp"
 
 namespace ringfire {
 namespace {
@@ -217,24 +218,7 @@ TEST(RequestTemplate, UuidIsVersion4) {
   EXPECT_EQ(seen.size(), 1000u);
 }
 
-class LineFile : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ringfire-template-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    for (const std::string& f : files_) ::unlink(f.c_str());
-    ::rmdir(dir_.c_str());
-  }
-  void write(const std::string& name, const std::string& contents) {
-    files_.push_back(dir_ + "/" + name);
-    std::ofstream(files_.back(), std::ios::binary) << contents;
-  }
-  std::string dir_;
-  std::vector<std::string> files_;
-};
+using LineFile = TempFiles;
 
 TEST_F(LineFile, LinesAreReadRelativeToTheFolderAndChosenUniformly) {
   write("ids.txt", "alpha\r\nbeta\n\n\ngamma");

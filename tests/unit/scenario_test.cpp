@@ -1,4 +1,5 @@
 #include "ringfire/scenario.hpp"
+#include "temp_files.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>
@@ -19,26 +20,7 @@ std::string literal_text(const RequestTemplate& t) {
   return out;
 }
 
-class ScenarioFiles : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ringfire-scenario-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    for (const std::string& f : files_) ::unlink(f.c_str());
-    ::rmdir(dir_.c_str());
-  }
-  std::string write(const std::string& name, const std::string& contents) {
-    const std::string path = dir_ + "/" + name;
-    if (std::find(files_.begin(), files_.end(), path) == files_.end()) files_.push_back(path);
-    std::ofstream(path, std::ios::binary) << contents;
-    return path;
-  }
-  std::string dir_;
-  std::vector<std::string> files_;
-};
+using ScenarioFiles = TempFiles;
 
 TEST_F(ScenarioFiles, LoadsEveryKey) {
   write("payload.bin", "{not a template}");

@@ -12,6 +12,7 @@
 
 #include "../../src/scenario_yaml.hpp"
 #include "ringfire/scenario.hpp"
+#include "temp_files.hpp"
 
 namespace ringfire {
 namespace {
@@ -63,23 +64,8 @@ void expect_same_scenario(const Scenario& a, const Scenario& b) {
   }
 }
 
-class YamlFiles : public ::testing::Test {
+class YamlFiles : public TempFiles {
  protected:
-  void SetUp() override {
-    char tmpl[] = "/tmp/ringfire-yaml-XXXXXX";
-    ASSERT_NE(::mkdtemp(tmpl), nullptr);
-    dir_ = tmpl;
-  }
-  void TearDown() override {
-    for (const std::string& f : files_) ::unlink(f.c_str());
-    ::rmdir(dir_.c_str());
-  }
-  std::string write(const std::string& name, const std::string& contents) {
-    const std::string path = dir_ + "/" + name;
-    if (std::find(files_.begin(), files_.end(), path) == files_.end()) files_.push_back(path);
-    std::ofstream(path, std::ios::binary) << contents;
-    return path;
-  }
   // The error of loading `text` as `name`, without the "<path>: " or "<path>:<line>: " in front
   // (the line, if any, goes to `line`: YAML messages name it, JSON ones cannot).
   std::string error_of(const std::string& name, const std::string& text, size_t* line = nullptr) {
@@ -99,8 +85,6 @@ class YamlFiles : public ::testing::Test {
     EXPECT_EQ(error.compare(at, 1, " "), 0) << error;
     return error.substr(std::min(error.size(), at + 1));
   }
-  std::string dir_;
-  std::vector<std::string> files_;
 };
 
 TEST(YamlScenario, TheFibPrimeExampleLoadsAsItsJsonTwin) {
