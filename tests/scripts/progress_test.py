@@ -16,21 +16,14 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+from script_tests import run_tests, start_target
 
 RINGFIRE, TARGET = sys.argv[1], sys.argv[2]
 REDRAW = re.compile(rb"\r([^\r\n\x1b]+)\x1b\[K")
 MEASURED = re.compile(
     r"^(\d+)s/(\d+)s  (\d+) responses  (\d+) req/s(?:  p50 \S+  p99 \S+)?  errors (\d+)  "
     r"conns (\d+)(?:  busiest worker (\d+)% CPU)?$")
-
-
-def start_target():
-    server = subprocess.Popen([TARGET, "--port", "0", "--duration", "60s"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL)
-    line = server.stdout.readline().decode()
-    assert line.startswith("listening on "), line
-    return server, "http://" + line.split()[-1] + "/"
 
 
 def run_in_pty(argv, limit=30):
@@ -130,25 +123,15 @@ def test_quiet_and_no_progress_silence_a_terminal(url, tmp):
 
 
 def main():
-    server, url = start_target()
-    passed = failed = 0
+    server, url = start_target(TARGET)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for test in (test_terminal_redraws, test_pipe_quiet, test_pipe_plain_lines,
-                         test_quiet_and_no_progress_silence_a_terminal):
-                try:
-                    test(url, tmp)
-                    passed += 1
-                    print("ok", test.__name__)
-                except Exception:
-                    failed += 1
-                    print("FAIL", test.__name__)
-                    traceback.print_exc()
+            tests = (test_terminal_redraws, test_pipe_quiet, test_pipe_plain_lines,
+                     test_quiet_and_no_progress_silence_a_terminal)
+            return run_tests(tests, url, tmp)
     finally:
         server.kill()
         server.wait()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":

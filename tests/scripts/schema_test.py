@@ -13,21 +13,14 @@ import socket
 import subprocess
 import sys
 import tempfile
-import traceback
 
 import jsonschema
+
+from script_tests import run_tests, start_target
 
 RINGFIRE, TARGET, SOURCE = sys.argv[1], sys.argv[2], sys.argv[3]
 with open(os.path.join(SOURCE, "docs", "result.schema.json")) as f:
     VALIDATOR = jsonschema.Draft202012Validator(json.load(f))
-
-
-def start_target():
-    server = subprocess.Popen([TARGET, "--port", "0", "--duration", "60s"], stdout=subprocess.PIPE,
-                              stderr=subprocess.DEVNULL)
-    line = server.stdout.readline().decode()
-    assert line.startswith("listening on "), line
-    return server, "http://" + line.split()[-1] + "/"
 
 
 def errors(document):
@@ -102,26 +95,16 @@ def test_added_or_missing_fields_fail(url, tmp, state):
 
 
 def main():
-    server, url = start_target()
-    passed = failed = 0
-    state = {}
+    server, url = start_target(TARGET)
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            for test in (test_json_to_stdout_validates, test_quiet_json_to_stdout,
-                         test_failure_json_validates, test_added_or_missing_fields_fail):
-                try:
-                    test(url, tmp, state)
-                    passed += 1
-                    print("ok", test.__name__)
-                except Exception:
-                    failed += 1
-                    print("FAIL", test.__name__)
-                    traceback.print_exc()
+            state = {}
+            tests = (test_json_to_stdout_validates, test_quiet_json_to_stdout,
+                     test_failure_json_validates, test_added_or_missing_fields_fail)
+            return run_tests(tests, url, tmp, state)
     finally:
         server.kill()
         server.wait()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
 
 
 if __name__ == "__main__":
