@@ -164,25 +164,20 @@ PortRange current_port_range() {
   return range;
 }
 
-// From sock_diag alone; `cheap` false (and the use empty) when the kernel does not offer it.
-PortUse diag_only_port_use(const PortRange& range, const Endpoint& destination, bool& cheap) {
-  PortUse use = reserved_port_use(range, read_text("/proc/sys/net/ipv4/ip_local_reserved_ports"));
-  std::string why;
-  cheap = diag_port_use(destination, use, why);
-  return use;
-}
-
-// From sock_diag when the kernel offers it (`cheap`), else from /proc/net/tcp{,6}.
-PortUse current_port_use(const PortRange& range, const Endpoint& destination, bool& cheap) {
+// The ports in use: from sock_diag, else, with `or_proc`, from /proc/net/tcp{,6}. False when
+// neither answered (sock_diag missing and /proc not asked).
+bool current_port_use(const PortRange& range, const Endpoint& destination, bool or_proc,
+                      PortUse& use) {
   const std::string reserved = read_text("/proc/sys/net/ipv4/ip_local_reserved_ports");
-  PortUse use = reserved_port_use(range, reserved);
-  std::string why;
-  cheap = diag_port_use(destination, use, why);
-  if (cheap) return use;
+  use = reserved_port_use(range, reserved);
+  std::string why;  // sock_diag's reason for failing: the fallback is the answer
+  if (diag_port_use(destination, use, why)) return true;
+  if (!or_proc) return false;
   // A v4 destination's sockets are in tcp; a v6 one's in tcp6.
   const std::vector<std::string> tables = {
       read_text(destination.addr.ss_family == AF_INET ? "/proc/net/tcp" : "/proc/net/tcp6")};
-  return read_port_use(range, destination, tables, reserved);
+  use = read_port_use(range, destination, tables, reserved);
+  return true;
 }
 
 // The source address the kernel gives an unbound connection to `destination` (the route's
@@ -260,11 +255,9 @@ std::string prepare_local_ports(RunConfig& config, std::string& notice) {
   // Without it, reading /proc/net/tcp costs about a second per 70,000 sockets on a busy host
   // (TIME_WAIT included): skipped when every source needs at most half the range (a shortage
   // below that still shows, as EADDRNOTAVAIL connect errors by cause).
-  bool cheap = false;
-  const bool half = largest_share * 2 <= range_now.size();
-  const PortUse use = half ? diag_only_port_use(range_now, config.endpoint, cheap)
-                           : current_port_use(range_now, config.endpoint, cheap);
-  if (half && !cheap) return {};
+  PortUse use;
+  const bool worth_proc = largest_share * 2 > range_now.size();
+  if (!current_port_use(range_now, config.endpoint, worth_proc, use)) return {};
   const std::string what =
       std::to_string(config.connections) + " connections to " + config.endpoint.text();
   const std::string range = "ip_local_port_range " + range_text(use.range);

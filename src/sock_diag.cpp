@@ -89,25 +89,30 @@ bool send_dump(int fd, int family, uint32_t states, const DestinationFilter* fil
          static_cast<ssize_t>(len);
 }
 
-// Reads the dump's answers until NLMSG_DONE, calling `each` with every socket.
+bool failed(int err, std::string& why) {
+  why = std::string("sock_diag: ") + std::strerror(err);
+  return false;
+}
+
+// Asks for one dump (send_dump) and reads its answers until NLMSG_DONE, calling `each` with every
+// socket.
 template <typename Each>
-bool read_dump(int fd, std::string& why, Each each) {
+bool dump(int fd, int family, uint32_t states, const DestinationFilter* filter, std::string& why,
+          Each each) {
+  if (!send_dump(fd, family, states, filter)) return failed(errno, why);
   std::vector<char> buffer(size_t{64} << 10);
   while (true) {
     const ssize_t n = ::recv(fd, buffer.data(), buffer.size(), 0);
     if (n < 0) {
       if (errno == EINTR) continue;
-      why = std::string("sock_diag: ") + std::strerror(errno);
-      return false;
+      return failed(errno, why);
     }
     size_t left = static_cast<size_t>(n);
     for (auto* h = reinterpret_cast<nlmsghdr*>(buffer.data()); NLMSG_OK(h, left);
          h = NLMSG_NEXT(h, left)) {
       if (h->nlmsg_type == NLMSG_DONE) return true;
       if (h->nlmsg_type == NLMSG_ERROR) {
-        const auto* e = static_cast<const nlmsgerr*>(NLMSG_DATA(h));
-        why = std::string("sock_diag: ") + std::strerror(-e->error);
-        return false;
+        return failed(-static_cast<const nlmsgerr*>(NLMSG_DATA(h))->error, why);
       }
       if (h->nlmsg_len >= NLMSG_LENGTH(sizeof(inet_diag_msg))) {
         each(*static_cast<const inet_diag_msg*>(NLMSG_DATA(h)));
@@ -153,38 +158,29 @@ std::string local_key(const inet_diag_msg& m) {
 
 bool diag_port_use(const Endpoint& destination, PortUse& use, std::string& why) {
   NetlinkSocket nl;
-  if (nl.fd() < 0) {
-    why = std::string("sock_diag: ") + std::strerror(errno);
-    return false;
-  }
+  if (nl.fd() < 0) return failed(errno, why);
   const PortRange& range = use.range;
   const auto in_range = [&range](uint32_t port) {
     return port >= range.first && port <= range.last;
   };
   // Listeners of either family: a port bound by one is skipped by every connect (one bind table).
   for (const int family : {AF_INET, AF_INET6}) {
-    if (!send_dump(nl.fd(), family, 1u << kListenState, nullptr)) {
-      why = std::string("sock_diag: ") + std::strerror(errno);
-      return false;
-    }
-    const bool ok = read_dump(nl.fd(), why, [&](const inet_diag_msg& m) {
-      const uint32_t port = ntohs(m.id.idiag_sport);
-      if (in_range(port)) use.everywhere[port] = 1;
-    });
+    const bool ok =
+        dump(nl.fd(), family, 1u << kListenState, nullptr, why, [&](const inet_diag_msg& m) {
+          const uint32_t port = ntohs(m.id.idiag_sport);
+          if (in_range(port)) use.everywhere[port] = 1;
+        });
     if (!ok) return false;
   }
   // Sockets toward the destination, in any other state (TIME_WAIT included), filtered in the
   // kernel.
   const DestinationFilter filter = make_filter(destination);
-  if (!send_dump(nl.fd(), destination.addr.ss_family, kAllStates & ~(1u << kListenState),
-                 &filter)) {
-    why = std::string("sock_diag: ") + std::strerror(errno);
-    return false;
-  }
-  const bool ok = read_dump(nl.fd(), why, [&](const inet_diag_msg& m) {
-    const uint32_t port = ntohs(m.id.idiag_sport);
-    if (in_range(port)) use.toward[local_key(m)].push_back(static_cast<uint16_t>(port));
-  });
+  const bool ok = dump(nl.fd(), destination.addr.ss_family, kAllStates & ~(1u << kListenState),
+                       &filter, why, [&](const inet_diag_msg& m) {
+                         const uint32_t port = ntohs(m.id.idiag_sport);
+                         if (in_range(port))
+                           use.toward[local_key(m)].push_back(static_cast<uint16_t>(port));
+                       });
   if (!ok) return false;
   use.everywhere_count =
       static_cast<uint32_t>(std::count(use.everywhere.begin(), use.everywhere.end(), 1));
