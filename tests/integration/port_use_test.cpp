@@ -76,7 +76,12 @@ std::vector<uint16_t> sorted_ports(const PortUse& use, const std::string& source
   return ports;
 }
 
+// In a private namespace, so no other test's sockets come and go between the two reads. Of the
+// 20 closed, a few (0-5 of 20 seen) leave no TIME_WAIT socket here, in both tables alike: the
+// subject is that the two tables agree, closed-but-held ports included.
 TEST(PortUse, SockDiagAgreesWithProcNetTcpTimeWaitIncluded) {
+  PrivateNetns netns;
+  if (!netns.why_not().empty()) GTEST_SKIP() << netns.why_not();
   TargetServer server;
   ASSERT_TRUE(server.ok());
   std::vector<int> fds = open_connections(AF_INET, server.port(), 60);
@@ -95,7 +100,8 @@ TEST(PortUse, SockDiagAgreesWithProcNetTcpTimeWaitIncluded) {
   const PortUse text = read_port_use(range, destination, {proc.str()}, "");
   const std::string source = proc_address(loopback_v4(0));
   const std::vector<uint16_t> from_diag = sorted_ports(diag, source);
-  EXPECT_GE(from_diag.size(), 60u);  // ours (and none but ours: the port is the target's own)
+  EXPECT_GE(from_diag.size(), 40u);  // the 40 still open (none but ours: the port is the target's)
+  EXPECT_GT(from_diag.size(), 40u);  // and some of the closed ones, still holding their ports
   EXPECT_EQ(from_diag, sorted_ports(text, source));
   // The target's listener is in the range (it bound port 0) and both see it.
   if (server.port() >= range.first && server.port() <= range.last) {

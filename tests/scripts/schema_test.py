@@ -66,8 +66,10 @@ def test_failure_json_validates(url, tmp, state):
 
 def test_added_or_missing_fields_fail(url, tmp, state):
     result = state["result"]
+    # Every object is checked strictly: the labels and the connections as the rest.
     for path in ([], ["totals"], ["config"], ["run"], ["verdict", "evidence"],
-                 ["timeseries", 0], ["timeseries", 0, "client"], ["latency_ns"]):
+                 ["timeseries", 0], ["timeseries", 0, "client"], ["latency_ns"], ["labels", 0],
+                 ["connections"], ["connect_latency_ns"]):
         doc = copy.deepcopy(result)
         target = doc
         for key in path:
@@ -81,14 +83,6 @@ def test_added_or_missing_fields_fail(url, tmp, state):
     doc = copy.deepcopy(result)
     doc["totals"]["completed"] = -1
     assert errors(doc), "a negative count passed"
-    # The labels and the connections are checked as strictly as the rest.
-    for path in (["labels", 0], ["connections"], ["connect_latency_ns"]):
-        doc = copy.deepcopy(result)
-        target = doc
-        for key in path:
-            target = target[key]
-        target["surprise"] = 1
-        assert errors(doc), f"an added field at /{'/'.join(map(str, path))} passed"
     doc = copy.deepcopy(result)
     del doc["labels"][0]["sent"]
     assert errors(doc), "a label without 'sent' passed"
