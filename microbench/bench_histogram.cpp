@@ -6,7 +6,7 @@
 #include <random>
 #include <vector>
 
-#include "ringfire/histogram.hpp"
+#include "ringfire/metrics/histogram.hpp"
 
 namespace {
 

@@ -7,7 +7,7 @@
 #include <cstdio>
 #include <string>
 
-#include "ringfire/http_parser.hpp"
+#include "ringfire/http/http_parser.hpp"
 
 #ifdef RINGFIRE_HAVE_HTTP_PARSER
 #include <http_parser.h>

@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <string>
 
-#include "ringfire/config.hpp"
-#include "ringfire/request_mix.hpp"
+#include "ringfire/run/config.hpp"
+#include "ringfire/scenario/request_mix.hpp"
 
 namespace {
 

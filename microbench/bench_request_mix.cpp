@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "ringfire/request_mix.hpp"
+#include "ringfire/scenario/request_mix.hpp"
 
 namespace {
 

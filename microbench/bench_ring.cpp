@@ -15,7 +15,7 @@
 #include <cstdint>
 #include <string>
 
-#include "ringfire/ring.hpp"
+#include "ringfire/engine/ring.hpp"
 
 namespace {
 

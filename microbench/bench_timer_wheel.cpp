@@ -7,7 +7,7 @@
 #include <random>
 #include <vector>
 
-#include "ringfire/timer_wheel.hpp"
+#include "ringfire/engine/timer_wheel.hpp"
 
 namespace {
 

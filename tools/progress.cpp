@@ -5,7 +5,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "ringfire/report.hpp"
+#include "ringfire/result/report.hpp"
 
 namespace ringfire {
 namespace {

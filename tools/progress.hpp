@@ -5,7 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <string>
 
-#include "ringfire/live.hpp"
+#include "ringfire/engine/live.hpp"
 
 namespace ringfire {
 

@@ -18,12 +18,12 @@
 #include <string>
 #include <vector>
 
-#include "ringfire/clock.hpp"
-#include "ringfire/config.hpp"
-#include "ringfire/histogram.hpp"
-#include "ringfire/http_parser.hpp"
-#include "ringfire/request_mix.hpp"
-#include "ringfire/url.hpp"
+#include "ringfire/base/clock.hpp"
+#include "ringfire/http/http_parser.hpp"
+#include "ringfire/http/url.hpp"
+#include "ringfire/metrics/histogram.hpp"
+#include "ringfire/run/config.hpp"
+#include "ringfire/scenario/request_mix.hpp"
 
 namespace {
 

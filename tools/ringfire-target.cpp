@@ -33,7 +33,8 @@
 #include <optional>
 #include <string>
 
-#include "ringfire/config.hpp"
+#include "ringfire/base/cpu_list.hpp"
+#include "ringfire/run/config.hpp"
 #include "ringfire/target/options.hpp"
 #include "ringfire/target/server.hpp"
 

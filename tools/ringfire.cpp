@@ -8,12 +8,12 @@
 #include <string>
 
 #include "progress.hpp"
-#include "ringfire/config.hpp"
-#include "ringfire/local_ports.hpp"
-#include "ringfire/report.hpp"
-#include "ringfire/run.hpp"
-#include "ringfire/source_addresses.hpp"
-#include "ringfire/url.hpp"
+#include "ringfire/http/url.hpp"
+#include "ringfire/net/local_ports.hpp"
+#include "ringfire/net/source_addresses.hpp"
+#include "ringfire/result/report.hpp"
+#include "ringfire/run/config.hpp"
+#include "ringfire/run/run.hpp"
 #include "ringfire_options.hpp"
 #include "ringfire_outputs.hpp"
 #include "self_check.hpp"
@@ -45,7 +45,8 @@ std::string prepare_sources(RunConfig& config) {
     return problem;
   }
   std::string notice;
-  std::string problem = prepare_local_ports(config, notice);
+  std::string problem =
+      prepare_local_ports(config.endpoint, config.connections, config.sources, notice);
   if (!notice.empty() && !config.quiet) std::cerr << "ringfire: " << notice << '\n';
   return problem;
 }

@@ -4,7 +4,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "ringfire/config.hpp"
+#include "ringfire/run/config.hpp"
 
 namespace ringfire {
 

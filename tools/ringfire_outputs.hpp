@@ -5,9 +5,9 @@
 #include <ostream>
 #include <string>
 
-#include "ringfire/config.hpp"
-#include "ringfire/report.hpp"
-#include "ringfire/run.hpp"
+#include "ringfire/result/report.hpp"
+#include "ringfire/run/config.hpp"
+#include "ringfire/run/run.hpp"
 
 namespace ringfire {
 

@@ -6,8 +6,8 @@
 #include <iostream>
 #include <string>
 
-#include "ringfire/report.hpp"
-#include "ringfire/run.hpp"
+#include "ringfire/result/report.hpp"
+#include "ringfire/run/run.hpp"
 #include "ringfire/target/server.hpp"
 #include "ringfire_outputs.hpp"
 

@@ -5,7 +5,7 @@
 
 #include <atomic>
 
-#include "ringfire/config.hpp"
+#include "ringfire/run/config.hpp"
 
 namespace ringfire {
 

@@ -6,7 +6,7 @@
 #include <utility>
 
 #include "listener.hpp"
-#include "ringfire/clock.hpp"
+#include "ringfire/base/clock.hpp"
 
 namespace ringfire::target {
 

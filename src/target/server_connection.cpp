@@ -2,7 +2,7 @@
 
 #include <cstdint>
 
-#include "ringfire/uring_tag.hpp"
+#include "ringfire/engine/uring_tag.hpp"
 
 namespace ringfire::target {
 

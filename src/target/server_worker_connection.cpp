@@ -9,7 +9,7 @@
 #include <cstring>
 #include <string_view>
 
-#include "ringfire/clock.hpp"
+#include "ringfire/base/clock.hpp"
 #include "ringfire/target/request_framing.hpp"
 #include "ringfire/target/server_worker.hpp"
 

@@ -10,7 +10,7 @@
 #include <cstring>
 #include <string>
 
-#include "ringfire/clock.hpp"
+#include "ringfire/base/clock.hpp"
 #include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {

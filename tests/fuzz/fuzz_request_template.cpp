@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "ringfire/request_template.hpp"
+#include "ringfire/http/request_template.hpp"
 
 namespace {
 

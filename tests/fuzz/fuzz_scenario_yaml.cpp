@@ -7,7 +7,7 @@
 #include <cstdlib>
 #include <string>
 
-#include "../../src/scenario_yaml.hpp"
+#include "../../src/scenario/scenario_yaml.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string text(reinterpret_cast<const char*>(data), size);

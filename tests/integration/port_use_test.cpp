@@ -13,10 +13,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "../../src/sock_diag.hpp"
+#include "../../src/net/sock_diag.hpp"
 #include "harness.hpp"
 #include "netns.hpp"
-#include "ringfire/local_ports.hpp"
+#include "ringfire/net/local_ports.hpp"
 
 namespace ringfire::testing {
 namespace {

@@ -1,7 +1,7 @@
 // Ring against the running kernel: the set-up ladder, the features it reports (and who fills
 // them in), the RINGFIRE_NO_* switches, and the wait that tells ordinary ends from a broken ring.
 // Skips where the kernel has no io_uring.
-#include "ringfire/ring.hpp"
+#include "ringfire/engine/ring.hpp"
 
 #include <gtest/gtest.h>
 #include <netinet/in.h>

@@ -13,7 +13,7 @@
 #include <thread>
 
 #include "harness.hpp"
-#include "ringfire/report.hpp"
+#include "ringfire/result/report.hpp"
 
 namespace ringfire::testing {
 namespace {

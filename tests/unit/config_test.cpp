@@ -6,9 +6,9 @@
 #include <span>
 #include <string>
 
-#include "ringfire/config.hpp"
-#include "ringfire/plan.hpp"
-#include "ringfire/request_mix.hpp"
+#include "ringfire/run/config.hpp"
+#include "ringfire/run/plan.hpp"
+#include "ringfire/scenario/request_mix.hpp"
 
 namespace ringfire {
 namespace {

@@ -6,7 +6,7 @@
 #include <functional>
 #include <limits>
 
-#include "ringfire/config.hpp"
+#include "ringfire/run/config.hpp"
 
 namespace ringfire {
 namespace {

@@ -5,8 +5,8 @@
 #include <cerrno>
 #include <string>
 
-#include "ringfire/ledger.hpp"
-#include "ringfire/stats.hpp"
+#include "ringfire/engine/ledger.hpp"
+#include "ringfire/metrics/stats.hpp"
 
 namespace ringfire {
 namespace {

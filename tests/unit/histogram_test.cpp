@@ -1,6 +1,6 @@
 // Histogram against exact answers: every percentile, min, max, mean and stdev is compared with the
 // same statistic computed from the sorted samples themselves.
-#include "ringfire/histogram.hpp"
+#include "ringfire/metrics/histogram.hpp"
 
 #include <gtest/gtest.h>
 

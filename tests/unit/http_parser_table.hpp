@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "ringfire/http_parser.hpp"
+#include "ringfire/http/http_parser.hpp"
 
 namespace ringfire::parser_table {
 

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "http_parser_table.hpp"
-#include "ringfire/http_parser.hpp"
+#include "ringfire/http/http_parser.hpp"
 
 namespace ringfire {
 namespace {

@@ -1,7 +1,7 @@
 // The request ledger, driven without a ring: unit cases for each rule, then random event orders
 // (queue / stamp / response / failure in the same batch / late completion / stop) checked against
 // a model after every step.
-#include "ringfire/ledger.hpp"
+#include "ringfire/engine/ledger.hpp"
 
 #include <gtest/gtest.h>
 
@@ -29,6 +29,8 @@ TEST(Ledger, QueuedIsSentAndAResponseNeedsTheStamp) {
   RequestLedger l(plan(1, 2));
   l.queue(0, 1, 0, true, false, 10 * kS);
   EXPECT_EQ(l.result().measured.sent, 1u);
+  EXPECT_EQ(l.result().measured.http_bytes_sent, 40u);  // the wire bytes come with the send
+  l.sent_wire(40, 10 * kS);
   EXPECT_EQ(l.result().measured.bytes_sent, 40u);
   // The bytes are queued but not submitted: a response now answers nothing of ours.
   EXPECT_EQ(l.complete(0, 200, 0, 0, 10 * kS + 5), RequestLedger::Match::kUnsolicited);
@@ -91,7 +93,7 @@ TEST(Ledger, EpochsAndTheSeriesAddUp) {
   l.queue(0, 1, 0, false, false, 9 * kS);
   l.stamp(9 * kS, kNoArm);
   l.complete(0, 200, 0, 0, 10 * kS + 1);  // a warm-up request answered in the window
-  l.received(100, 10 * kS + 1);
+  l.received(100, 90, 10 * kS + 1);
   l.queue(0, 1, 0, true, false, 12 * kS + 5);
   l.stamp(12 * kS + 5, kNoArm);
   l.complete(0, 500, 0, 0, 13 * kS + 3);  // the batch that crosses the stop: the last second
@@ -105,6 +107,8 @@ TEST(Ledger, EpochsAndTheSeriesAddUp) {
   EXPECT_EQ(r.seconds[2].completed, 1u);
   EXPECT_EQ(r.seconds[2].sent, 1u);
   EXPECT_EQ(r.seconds[0].bytes_received, 100u);
+  EXPECT_EQ(r.measured.bytes_received, 100u);      // wire bytes
+  EXPECT_EQ(r.measured.http_bytes_received, 90u);  // what the parser consumed
   EXPECT_EQ(r.seconds[2].open_connections, 1u);
 }
 

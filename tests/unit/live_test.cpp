@@ -1,7 +1,7 @@
 // The progress line's snapshots: what a ledger publishes when it closes a second is what the
 // reader gets (the same figures as the ledger's own per-second series), merging workers is exact,
 // and a reader racing a publishing worker never sees a torn second.
-#include "ringfire/live.hpp"
+#include "ringfire/engine/live.hpp"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <chrono>
 #include <thread>
 
-#include "ringfire/ledger.hpp"
+#include "ringfire/engine/ledger.hpp"
 
 namespace ringfire {
 namespace {

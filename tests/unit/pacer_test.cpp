@@ -1,4 +1,4 @@
-#include "ringfire/pacer.hpp"
+#include "ringfire/engine/pacer.hpp"
 
 #include <gtest/gtest.h>
 

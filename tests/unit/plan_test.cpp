@@ -1,5 +1,5 @@
 // The plan's CPU count and the oversubscription warning printed before a run.
-#include "ringfire/plan.hpp"
+#include "ringfire/run/plan.hpp"
 
 #include <gtest/gtest.h>
 

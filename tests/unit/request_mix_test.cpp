@@ -1,4 +1,4 @@
-#include "ringfire/request_mix.hpp"
+#include "ringfire/scenario/request_mix.hpp"
 
 #include <gtest/gtest.h>
 

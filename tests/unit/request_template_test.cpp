@@ -1,4 +1,4 @@
-#include "ringfire/request_template.hpp"
+#include "ringfire/http/request_template.hpp"
 
 #include <gtest/gtest.h>
 #include <stdlib.h>

@@ -1,4 +1,4 @@
-#include "ringfire/scenario.hpp"
+#include "ringfire/scenario/scenario.hpp"
 #include "temp_files.hpp"
 
 #include <gtest/gtest.h>

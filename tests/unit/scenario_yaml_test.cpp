@@ -10,8 +10,8 @@
 #include <fstream>
 #include <limits>
 
-#include "../../src/scenario_yaml.hpp"
-#include "ringfire/scenario.hpp"
+#include "../../src/scenario/scenario_yaml.hpp"
+#include "ringfire/scenario/scenario.hpp"
 #include "temp_files.hpp"
 
 namespace ringfire {

@@ -1,5 +1,5 @@
 // Why an open-loop schedule was not kept, on synthetic runs: the reason follows the evidence.
-#include "ringfire/schedule_verdict.hpp"
+#include "ringfire/machine/schedule_verdict.hpp"
 
 #include <string>
 

@@ -4,8 +4,8 @@
 #include <gtest/gtest.h>
 #include <netinet/in.h>
 
-#include "ringfire/local_ports.hpp"
-#include "ringfire/source_addresses.hpp"
+#include "ringfire/net/local_ports.hpp"
+#include "ringfire/net/source_addresses.hpp"
 
 namespace ringfire {
 namespace {

@@ -1,5 +1,5 @@
 // Sampler::diff() on synthetic samples, and the JSON field names of a Delta.
-#include "ringfire/sysmon.hpp"
+#include "ringfire/machine/sysmon.hpp"
 
 #include <string>
 #include <vector>

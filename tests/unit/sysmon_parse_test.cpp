@@ -1,5 +1,5 @@
 // The sampler's pure parsers of /proc text, on fixture strings.
-#include "ringfire/sysmon.hpp"
+#include "ringfire/machine/sysmon.hpp"
 
 #include <string>
 #include <vector>

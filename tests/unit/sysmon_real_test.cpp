@@ -1,5 +1,5 @@
 // The sampler on the real /proc: a busy thread, run-queue wait, and the cost of one sample.
-#include "ringfire/sysmon.hpp"
+#include "ringfire/machine/sysmon.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,6 +1,6 @@
 // Which interface traffic to the target leaves by: routing tables on fixture text, loopback
 // targets, and the line rate of /sys/class/net.
-#include "ringfire/sysmon.hpp"
+#include "ringfire/machine/sysmon.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,6 +1,6 @@
 // Finding the local server: /proc/net/tcp{,6} and status parsing on fixture text, and ServerProbe
 // on a fake /proc tree written by the test (no sockets: the real one is an integration test).
-#include "ringfire/sysmon_server.hpp"
+#include "ringfire/machine/sysmon_server.hpp"
 
 #include <arpa/inet.h>
 #include <netinet/in.h>

@@ -1,10 +1,10 @@
 // --threshold: the grammar (every metric, operator and value form; every malformed input named
 // with its position) and the evaluation on a Result built by hand.
-#include "ringfire/threshold.hpp"
+#include "ringfire/result/threshold.hpp"
 
 #include <gtest/gtest.h>
 
-#include "ringfire/run.hpp"
+#include "ringfire/run/run.hpp"
 
 namespace ringfire {
 namespace {

@@ -4,7 +4,7 @@
 #include <random>
 #include <vector>
 
-#include "ringfire/timer_wheel.hpp"
+#include "ringfire/engine/timer_wheel.hpp"
 
 namespace ringfire {
 namespace {

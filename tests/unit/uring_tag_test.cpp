@@ -1,5 +1,5 @@
 // The user_data layout shared by the client's and the server's rings.
-#include "ringfire/uring_tag.hpp"
+#include "ringfire/engine/uring_tag.hpp"
 
 #include <gtest/gtest.h>
 

@@ -3,8 +3,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "ringfire/quote.hpp"
-#include "ringfire/url.hpp"
+#include "ringfire/base/quote.hpp"
+#include "ringfire/http/url.hpp"
 
 namespace ringfire {
 namespace {

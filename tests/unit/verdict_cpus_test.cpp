@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "ringfire/verdict.hpp"
+#include "ringfire/machine/verdict.hpp"
 #include "verdict_series.hpp"
 
 namespace ringfire {

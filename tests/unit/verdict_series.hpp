@@ -4,7 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "ringfire/verdict.hpp"
+#include "ringfire/machine/verdict.hpp"
 
 namespace ringfire::verdict_testing {
 

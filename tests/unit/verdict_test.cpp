@@ -1,5 +1,5 @@
 // The client-bound verdict on synthetic series: each rule, at and just below its threshold.
-#include "ringfire/verdict.hpp"
+#include "ringfire/machine/verdict.hpp"
 
 #include <string>
 #include <vector>

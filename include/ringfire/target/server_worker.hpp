@@ -7,12 +7,12 @@
 #include <memory>
 #include <string>
 
-#include "ringfire/ring.hpp"
+#include "ringfire/engine/ring.hpp"
+#include "ringfire/engine/uring_tag.hpp"
 #include "ringfire/target/options.hpp"
 #include "ringfire/target/path_counts.hpp"
 #include "ringfire/target/response.hpp"
 #include "ringfire/target/server_connection.hpp"
-#include "ringfire/uring_tag.hpp"
 
 namespace ringfire::target {
 

@@ -1,0 +1,59 @@
+// Output: the human summary, the versioned JSON result, the per-second CSV, and HdrHistogram's
+// percentile-distribution text. Each takes a finished Result; none computes a figure the Result
+// does not hold.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <ostream>
+#include <string>
+
+#include "ringfire/base/format.hpp"
+#include "ringfire/run/run.hpp"
+
+namespace ringfire {
+
+inline constexpr const char* kJsonSchema = "ringfire.result/1";
+
+void print_text(const Result& result, std::ostream& out);
+nlohmann::json to_json(const Result& result);
+nlohmann::json histogram_json(const Histogram& h);
+// Completed responses by status class: {"1xx": .., "2xx": .., ..., "other": ..}.
+nlohmann::json status_json(const Counters& c);
+// The --threshold verdicts: a "Thresholds" section (nothing without thresholds), and the JSON's
+// "thresholds" list of {expr, metric, op, limit, unit, value, pass} (value and pass null when the
+// run was interrupted; value null when there was nothing to measure).
+void print_thresholds(const Result& result, std::ostream& out);
+nlohmann::json thresholds_json(const Result& result);
+// Per label: the Aggregate table (only when the labels were counted apart) and the JSON's
+// "labels" list (always; a run of one URL has one label, the totals).
+void print_labels(const Result& result, std::ostream& out);
+nlohmann::json labels_json(const Result& result);
+// The connections' figures: opening time, peak open, connect latency (report_connections.cpp).
+void print_connections(const Result& result, std::ostream& out);
+nlohmann::json connections_json(const Result& result);
+void write_timeseries_csv(const Result& result, std::ostream& out);
+// HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
+// HdrHistogram's plotters read it.
+void write_hdr_percentiles(const Histogram& h, std::ostream& out);
+
+// Where a run that got no response stopped (the --json "failure" object's "stage").
+enum class FailureStage : uint8_t {
+  kResolve,   // "resolve": the host name did not resolve
+  kConnect,   // "connect": no address accepted a connection
+  kSetup,     // "setup": the run could not start (rings, threads, memory)
+  kResponse,  // "response": the run went, and no response came back
+};
+const char* to_string(FailureStage stage);
+
+// The --json document of a failed run: everything to_json(*result) holds when the run started
+// (`result` non-null), else the schema, version and config (endpoint null until one answered);
+// plus "failure": {"stage", "reason"}, the reason being the line printed on stderr.
+nlohmann::json failure_json(const RunConfig& config, FailureStage stage, const std::string& reason,
+                            const Result* result = nullptr);
+
+// Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a
+// report. Returns false with `error` set on failure.
+bool write_file(const std::string& path, const std::string& text, std::string& error);
+
+}  // namespace ringfire

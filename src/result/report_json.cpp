@@ -1,0 +1,248 @@
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+
+#include "ringfire/http/http_parser.hpp"
+#include "ringfire/result/report.hpp"
+
+namespace ringfire {
+
+namespace {
+
+using nlohmann::json;
+
+json counters_json(const Counters& c) {
+  json errors = json::object();
+  for (size_t i = 0; i < kErrorClasses; ++i)
+    errors[to_string(static_cast<ErrorClass>(i))] = c.errors[i];
+  json parse = json::object();  // by reason, the non-zero ones: "bad chunk size": 3
+  for (size_t i = 0; i < c.parse_errors.size(); ++i) {
+    if (c.parse_errors[i] != 0) parse[to_string(static_cast<ParseError>(i))] = c.parse_errors[i];
+  }
+  json by_cause = json::object();  // the non-zero ones: "EADDRNOTAVAIL": 14936
+  for (size_t i = 0; i < kConnectFailures; ++i) {
+    if (c.connect_failures[i] != 0)
+      by_cause[to_string(static_cast<ConnectFailure>(i))] = c.connect_failures[i];
+  }
+  return {
+      {"sent", c.sent},
+      {"completed", c.completed},
+      {"failed", c.failed()},
+      {"in_flight", c.in_flight},
+      {"status", status_json(c)},
+      {"errors", errors},
+      {"parse_errors", parse},
+      {"connect_errors_by_cause", by_cause},
+      {"unsolicited", c.unsolicited},
+      {"bytes_sent", c.bytes_sent},
+      {"bytes_received", c.bytes_received},
+      {"connects", c.connects},
+      {"peer_closes", c.peer_closes},
+  };
+}
+
+}  // namespace
+
+json status_json(const Counters& c) {
+  return {{"1xx", c.status[1]}, {"2xx", c.status[2]}, {"3xx", c.status[3]},
+          {"4xx", c.status[4]}, {"5xx", c.status[5]}, {"other", c.status[0]}};
+}
+
+namespace {
+
+json outcome_json(const Outcome& o) {
+  const char* kind = o.kind == Outcome::Kind::kOk               ? "ok"
+                     : o.kind == Outcome::Kind::kNothingReached ? "nothing_reached"
+                                                                : "server_stopped";
+  json j = {{"kind", kind}, {"reason", o.reason}};
+  if (o.kind == Outcome::Kind::kServerStopped) j["silent_from_s"] = o.silent_from_s;
+  return j;
+}
+
+double seconds(Nanos d) {
+  return static_cast<double>(d.count()) * 1e-9;
+}
+
+json schedule_json(const Result& r) {
+  if (r.config.closed_loop()) return nullptr;
+  const ScheduleStats& s = r.schedule;
+  return {{"requested_rate", s.requested_rate},
+          {"achieved_rate", s.achieved_rate},
+          {"arrival", r.config.arrival == Arrival::kPoisson ? "poisson" : "constant"},
+          {"due", s.due},
+          {"late", s.late},
+          {"backlog", s.backlog},
+          {"busy_rounds", s.busy_rounds},
+          {"max_backlog", s.max_backlog},
+          {"kept", s.kept},
+          {"reason", s.reason},
+          {"send_lag_ns", histogram_json(s.send_lag)}};
+}
+
+}  // namespace
+
+json histogram_json(const Histogram& h) {
+  json percentiles = json::object();
+  for (double p : {50.0, 75.0, 90.0, 99.0, 99.9, 99.99, 100.0}) {
+    char key[16];
+    std::snprintf(key, sizeof(key), "%g", p);
+    percentiles[key] = h.value_at_percentile(p);
+  }
+  json buckets = json::array();
+  h.for_each_bucket([&buckets](const Histogram::Bucket& b) {
+    buckets.push_back({b.low, b.high, b.count});
+  });
+  return {{"count", h.count()}, {"min", h.min()},     {"max", h.max()},
+          {"mean", h.mean()},   {"stdev", h.stdev()}, {"percentiles", percentiles},
+          {"buckets", buckets}};
+}
+
+json to_json(const Result& r) {
+  const RunConfig& c = r.config;
+  json timeseries = json::array();
+  for (size_t i = 0; i < r.seconds.size(); ++i) {
+    const SecondSummary& s = r.seconds[i];
+    timeseries.push_back({
+        {"t", static_cast<double>(i)},
+        {"wall", s.wall},
+        {"sent", s.stats.sent},
+        {"completed", s.stats.completed},
+        {"errors", s.stats.errors},
+        {"connect_errors", s.stats.connect_errors},
+        {"connects", s.stats.connects},
+        {"bytes_received", s.stats.bytes_received},
+        {"connections", s.stats.open_connections},
+        {"late", s.stats.late},
+        {"send_lag_max_us", static_cast<double>(s.stats.lag_max) / 1e3},
+        {"client", i < r.client.size() ? to_json(r.client[i]) : json(nullptr)},
+        {"latency_us",
+         {{"p50", static_cast<double>(s.p50) / 1e3},
+          {"p90", static_cast<double>(s.p90) / 1e3},
+          {"p99", static_cast<double>(s.p99) / 1e3},
+          {"max", static_cast<double>(s.max) / 1e3}}},
+    });
+  }
+  return {
+      {"schema", kJsonSchema},
+      {"version", RINGFIRE_VERSION},
+      {"config",
+       {{"url", "http://" + c.url.host_header + c.url.target},
+        {"endpoint", c.endpoint.text()},
+        {"connections", c.connections},
+        {"threads", r.workers},
+        {"pipeline", c.pipeline},
+        {"duration_s", seconds(c.duration)},
+        {"warmup_s", seconds(c.warmup)},
+        {"timeout_s", seconds(c.timeout)},
+        {"requests", c.requests},
+        {"rate", c.rate},
+        {"mode", c.closed_loop() ? "closed" : "open"},
+        {"ramp_s", seconds(c.ramp)},
+        {"include_ramp", c.include_ramp},
+        {"method", c.method},
+        {"wait_batch", c.wait_batch},
+        {"wait_max_ns", c.wait_max.count()},
+        {"sqpoll", c.sqpoll}}},
+      {"run",
+       {{"start_wall", r.start_wall},
+        {"measured_seconds", r.measured_seconds},
+        {"interrupted", r.interrupted},
+        {"stalled", r.stalled},
+        {"outcome", outcome_json(r.outcome)},
+        {"pipelining_stopped", r.pipelining_stopped},
+        {"connections_at_measure_start", r.connections_at_measure_start},
+        {"worker_cpus", r.worker_cpus},
+        {"ring_features", r.features.describe()},
+        {"wakeups", r.wakeups},
+        {"cqes", r.cqes},
+        {"full_sq_submits", r.full_sq_submits}}},
+      {"totals", counters_json(r.measured)},
+      {"requests_per_second", r.requests_per_second()},
+      {"bytes_per_second", r.bytes_per_second()},
+      {"latency_ns", histogram_json(r.latency)},
+      {"service_ns", histogram_json(r.service)},
+      {"labels", labels_json(r)},
+      {"connect_latency_ns", histogram_json(r.connections.connect_latency)},
+      {"connections", connections_json(r)},
+      {"warmup", counters_json(r.warmup)},
+      {"schedule", schedule_json(r)},
+      {"verdict", to_json(r.verdict)},
+      {"thresholds", thresholds_json(r)},
+      {"timeseries", timeseries},
+  };
+}
+
+void write_timeseries_csv(const Result& r, std::ostream& out) {
+  out << "t,wall,sent,completed,errors,connect_errors,bytes_received,connections,p50_us,p90_us,"
+         "p99_us,max_us,late,send_lag_max_us,connects\n";
+  for (size_t i = 0; i < r.seconds.size(); ++i) {
+    const SecondSummary& s = r.seconds[i];
+    char line[512];
+    std::snprintf(line, sizeof(line),
+                  "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f,%lu,%.1f,%lu\n", i, s.wall,
+                  s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
+                  s.stats.bytes_received, s.stats.open_connections,
+                  static_cast<double>(s.p50) / 1e3, static_cast<double>(s.p90) / 1e3,
+                  static_cast<double>(s.p99) / 1e3, static_cast<double>(s.max) / 1e3, s.stats.late,
+                  static_cast<double>(s.stats.lag_max) / 1e3, s.stats.connects);
+    out << line;
+  }
+}
+
+void write_hdr_percentiles(const Histogram& h, std::ostream& out) {
+  char line[160];
+  std::snprintf(line, sizeof(line), "%12s %14s %10s %14s\n\n", "Value", "Percentile", "TotalCount",
+                "1/(1-Percentile)");
+  out << line;
+  const double n = static_cast<double>(h.count());
+  for (const auto& [p, value] : percentile_distribution(h)) {
+    const double q = p / 100;
+    const double total = std::max(1.0, std::ceil(q * n));
+    if (q < 1) {
+      std::snprintf(line, sizeof(line), "%12.3f %14.12f %10.0f %14.2f\n",
+                    static_cast<double>(value) / 1e6, q, total, 1 / (1 - q));
+    } else {
+      std::snprintf(line, sizeof(line), "%12.3f %14.12f %10.0f\n", static_cast<double>(value) / 1e6,
+                    q, total);
+    }
+    out << line;
+  }
+  std::snprintf(line, sizeof(line), "#[Mean    = %12.3f, StdDeviation   = %12.3f]\n",
+                h.mean() / 1e6, h.stdev() / 1e6);
+  out << line;
+  std::snprintf(line, sizeof(line), "#[Max     = %12.3f, Total count    = %12lu]\n",
+                static_cast<double>(h.max()) / 1e6, h.count());
+  out << line;
+  std::snprintf(line, sizeof(line), "#[Buckets = %12zu, SubBuckets     = %12lu]\n",
+                Histogram::bucket_count(), Histogram::kSubBuckets);
+  out << line;
+}
+
+bool write_file(const std::string& path, const std::string& text, std::string& error) {
+  const std::string tmp = path + ".tmp";
+  {
+    std::ofstream f(tmp, std::ios::binary | std::ios::trunc);
+    if (!f) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+    f << text;
+    if (!f.flush()) {
+      error = "cannot write '" + path + "': " + std::strerror(errno);
+      return false;
+    }
+  }
+  if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+    error = "cannot write '" + path + "': " + std::strerror(errno);
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return true;
+}
+
+}  // namespace ringfire
