@@ -3,8 +3,13 @@
 #include "ringfire/engine/ledger.hpp"
 
 #include "ringfire/engine/live.hpp"
+#include "ringfire/http/http_parser.hpp"
 
 namespace ringfire {
+
+// parse_failed() counts by ParseError in an array of the metrics layer, which cannot see the
+// parser: the one place that sees both checks the room.
+static_assert(static_cast<size_t>(ParseError::kCount) <= kParseErrorSlots);
 
 namespace {
 constexpr uint64_t kSecondNs = 1'000'000'000;

@@ -39,6 +39,8 @@ const char* to_string(ParseError e) {
       return "bad chunk extension";
     case ParseError::kLengthWithTransferEncoding:
       return "Content-Length with Transfer-Encoding";
+    case ParseError::kCount:
+      break;
   }
   return "unknown";
 }

@@ -57,7 +57,9 @@ TEST_P(ConformanceTable, ByteByByte) {
 
 TEST_P(ConformanceTable, PipelinedThree) {
   const std::optional<Case> t = tripled(GetParam());
-  if (t) expect_every_split_matches(*t);
+  // A response cut short by the close cannot be followed by two more.
+  if (!t) GTEST_SKIP() << "an unexpected-EOF case has no pipelined form";
+  expect_every_split_matches(*t);
 }
 
 // Not a test: writes every case into the directory $RINGFIRE_FUZZ_SEEDS as seeds for

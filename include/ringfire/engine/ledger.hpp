@@ -133,8 +133,6 @@ class RequestLedger {
   uint64_t oldest_sent_ns(uint32_t id) const {
     return slices_[id].count != 0 ? at(id, slices_[id].head).sent_ns : 0;
   }
-  // A stamped request waits for its response on `id`: incoming bytes can answer it.
-  bool awaiting_response(uint32_t id) const { return slices_[id].stamped != 0; }
   // The label of the oldest outstanding request on `id` (0 when none, or labels not kept).
   uint16_t oldest_label(uint32_t id) const {
     return slices_[id].count != 0 ? at(id, slices_[id].head).label : 0;

@@ -34,6 +34,7 @@ enum class ParseError : uint8_t {
                         // no ';' ("1a x"), an empty or non-token name or value, an unclosed quote
   kLengthWithTransferEncoding,  // a response whose body the headers frame has both Content-Length
                                 // and Transfer-Encoding (RFC 9112 §6.3: ought to be an error)
+  kCount,  // not an error: how many values there are (Counters::parse_errors must hold them all)
 };
 
 const char* to_string(ParseError e);

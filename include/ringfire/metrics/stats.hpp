@@ -11,7 +11,7 @@
 
 namespace ringfire {
 
-// Room for every ParseError value (checked where the parser is: see http_parser.hpp).
+// Room for every ParseError value (http/http_parser.hpp; the ledger, which sees both, checks it).
 inline constexpr size_t kParseErrorSlots = 32;
 
 // Why a request (or, for kConnect, a connection attempt) failed. Every request class counts the
