@@ -71,6 +71,7 @@ int Ring::init(const RingOptions& options, std::string& error) {
     if (rc == 0) {
       live_ = true;
       setup_name_ = options.sqpoll ? "sqpoll" : rung.name;
+      sqpoll_ = options.sqpoll;
       features_.single_issuer = rung.single_issuer && !options.sqpoll;
       features_.coop_taskrun = rung.coop && !options.sqpoll;
       features_.cqe_skip = (p.features & IORING_FEAT_CQE_SKIP) != 0;
@@ -163,9 +164,16 @@ int Ring::submit_and_wait(unsigned want, long long timeout_ns) {
 io_uring_sqe* Ring::sqe_after_submit() {
   ++full_sq_submits_;
   if (submit() == 0) {
+    // With SQPOLL the kernel thread takes the entries when it runs, not during the submit: wait
+    // for it to free one (io_uring_sqring_wait returns at once when there is room).
+    if (sqpoll_ && io_uring_sqring_wait(&ring_) < 0) return failed_sqe();
     if (io_uring_sqe* s = io_uring_get_sqe(&ring_)) return s;
     failed("io_uring_get_sqe", -EBUSY);  // submitted, yet no entry came free
   }
+  return failed_sqe();
+}
+
+io_uring_sqe* Ring::failed_sqe() {
   std::memset(scratch_, 0, sizeof(scratch_));
   return reinterpret_cast<io_uring_sqe*>(scratch_);
 }

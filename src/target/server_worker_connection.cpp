@@ -72,7 +72,10 @@ void ServerWorker::on_recv(ServerConnection& c, int res) {
     c.peer_eof = true;  // half-close: still answer what was asked
     return pump(c, now_if_needed());
   }
-  c.in_end += static_cast<uint32_t>(res);
+  // The transport leaves the HTTP bytes where the wire bytes were (plain TCP: all of them).
+  transport_.open(
+      c.session, {c.in.get() + c.in_end, static_cast<size_t>(res)},
+      [&c](std::span<const char> http) { c.in_end += static_cast<uint32_t>(http.size()); });
   const uint64_t now = now_if_needed();
   process_input(c, now);
   pump(c, now);
@@ -227,7 +230,19 @@ void ServerWorker::pump(ServerConnection& c, uint64_t now) {
   }
   if (pieces == 0) return arm_timer(c, c.queue_front().due_ns);
   if (c.iov_count == 0) return finish_batch(c);  // only pieces without bytes
+  seal_batch(c);
   submit_send(c);
+}
+
+// The batch's HTTP bytes become wire bytes, once (a short send resends wire bytes, never reseals).
+// Plain TCP: the stored responses go as they are.
+void ServerWorker::seal_batch(ServerConnection& c) {
+  if constexpr (ServerTransport::kIdentity) return;
+  for (uint32_t i = c.iov_first; i < c.iov_count; ++i) {
+    const std::span<const char> wire =
+        transport_.seal(c.session, {static_cast<const char*>(c.iov[i].iov_base), c.iov[i].iov_len});
+    c.iov[i] = iovec{const_cast<char*>(wire.data()), wire.size()};
+  }
 }
 
 void ServerWorker::submit_send(ServerConnection& c) {
@@ -350,6 +365,7 @@ void ServerWorker::finish_close(ServerConnection& c) {
 void ServerWorker::release_if_idle(ServerConnection& c) {
   if (c.state != ConnState::kClosing || !c.idle()) return;
   close(c.fd);
+  transport_.reset(c.session);
   slab_.release(c.index);
 }
 

@@ -187,6 +187,8 @@ void ServerWorker::on_accept(int res, unsigned flags) {
   const uint32_t index = slab_.acquire(res);
   if (index == UINT32_MAX) {
     close(res);
+  } else if (transport_.start(slab_[index].session) != TransportStep::kReady) {
+    finish_close(slab_[index]);  // a handshake transport drives it from here (HTTPS)
   } else if (fault_ != FaultMode::kNone) {
     on_accept_fault(slab_[index]);
   } else {

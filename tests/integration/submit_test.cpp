@@ -38,5 +38,19 @@ TEST(SubmitPath, AFullSqMidReapStampsFirstAndKeepsTheAccounts) {
   EXPECT_GE(run.result["service_ns"]["min"].get<uint64_t>(), 50'000'000u);
 }
 
+// With SQPOLL the kernel thread takes submitted entries when it runs, so a full SQ stays full for
+// a moment after the submit: sqe() must wait for room (it crashed, and then called the ring
+// broken, before). 100 connections fill the 200-entry SQ at the start.
+TEST(SubmitPath, SqpollWaitsForRoomInTheSq) {
+  TargetServer server({"--quiet"});
+  ASSERT_TRUE(server.ok());
+  const RingfireRun run =
+      run_ringfire({"-c", "100", "-t", "1", "-d", "1s", "--sqpoll", server.url()});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  expect_accounting(run.result);
+  EXPECT_GT(run.result["totals"]["completed"].get<uint64_t>(), 100u);
+  EXPECT_EQ(run.result["config"]["sqpoll"], true);
+}
+
 }  // namespace
 }  // namespace ringfire::testing

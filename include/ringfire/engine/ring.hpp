@@ -109,9 +109,11 @@ class Ring {
  private:
   void probe();
   io_uring_sqe* sqe_after_submit();  // cold: the SQ was full
+  io_uring_sqe* failed_sqe();        // the scratch entry of a broken ring
   int failed(const char* call, int rc);
 
   io_uring ring_{};
+  bool sqpoll_ = false;
   BeforeSubmit before_submit_ = nullptr;
   void* owner_ = nullptr;
   std::string error_;  // set once the ring refused a submission

@@ -14,10 +14,15 @@
 #include <memory>
 #include <vector>
 
+#include "ringfire/net/transport.hpp"
 #include "ringfire/target/path_counts.hpp"
 #include "ringfire/target/response.hpp"
 
 namespace ringfire::target {
+
+// The server's transport (net/transport.hpp), the same seam as the load generator's: plain TCP,
+// the identity. HTTPS (--tls-cert) makes ServerWorker a template over it, as BasicWorker is.
+using ServerTransport = PlainTcp;
 
 enum class ConnState : uint8_t {
   kFree,
@@ -45,8 +50,9 @@ struct ServerConnection {
   static constexpr uint32_t kInitialInput = 8 * 1024;
 
   int fd = -1;
-  uint32_t index = 0;       // own slot in the slab (goes into completion tags)
-  uint32_t generation = 0;  // 24 bits; bumped on release
+  uint32_t index = 0;  // own slot in the slab (goes into completion tags)
+  [[no_unique_address]] ServerTransport::Session session;  // the transport's (plain TCP: none)
+  uint32_t generation = 0;                                 // 24 bits; bumped on release
   ConnState state = ConnState::kFree;
   bool recv_inflight = false;
   bool send_inflight = false;

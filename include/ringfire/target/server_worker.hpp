@@ -94,6 +94,7 @@ class ServerWorker {
   void pump(ServerConnection& c, uint64_t now);
   bool append_response(ServerConnection& c, ResponseKind kind);
   void submit_send(ServerConnection& c);
+  void seal_batch(ServerConnection& c);
   void on_send(ServerConnection& c, int res);
   void finish_batch(ServerConnection& c);
   void arm_timer(ServerConnection& c, uint64_t due_ns);
@@ -145,6 +146,7 @@ class ServerWorker {
   std::string failure_;
   // Last, so that it is destroyed first: tearing the ring down ends every operation still in
   // flight before the memory they point into (connections, the wake buffer) goes.
+  ServerTransport transport_;
   Ring ring_;
 };
 
