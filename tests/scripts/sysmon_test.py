@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-test of scripts/sysmon: its process-tree CPU against /proc/PID/stat read here, its stop
+"""Test of scripts/tools/sysmon: its process-tree CPU against /proc/PID/stat read here, its stop
 conditions, and its parsers on fixture text. Prints "N passed, M failed"; exits 1 on any failure.
 """
 
@@ -15,7 +15,7 @@ import time
 import traceback
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SYSMON = os.path.join(HERE, "sysmon")
+SYSMON = os.path.join(HERE, "..", "..", "scripts", "tools", "sysmon")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 

@@ -3,10 +3,10 @@
 # (RINGFIRE_NO_* environment switches, --wait-batch 1) or an option switched on (--sqpoll,
 # --progress), against ringfire-target; plus a new connection for every response (target --close-every 1), where the
 # sockets made inside the ring matter. Variants alternate in rounds.
-#   scripts/bench-techniques.sh [--rounds N] [--seconds S]
+#   scripts/bench/bench-techniques.sh [--rounds N] [--seconds S]
 # ringfire-target on CPU 0, one ringfire worker on CPU 1, traffic on 127.0.0.1 only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 rounds=3 seconds=3
 while [ $# -gt 0 ]; do
   case "$1" in

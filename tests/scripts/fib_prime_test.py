@@ -17,7 +17,8 @@ import time
 import traceback
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                        "examples")
 SKIP = 77
 
 try:
@@ -27,7 +28,7 @@ except ImportError:
           "or scripts/deps.sh)")
     sys.exit(SKIP)
 
-sys.path.insert(0, HERE)
+sys.path.insert(0, EXAMPLES)
 sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 import fib_prime_app  # noqa: E402
 
@@ -83,7 +84,7 @@ def test_post_is_allowed_and_bad_numbers_are_refused():
 
 def scenario_ranges():
     """label -> (route prefix, LO, HI, expect) from fib-prime.json's {rand:LO:HI} paths."""
-    with open(os.path.join(HERE, "fib-prime.json")) as f:
+    with open(os.path.join(EXAMPLES, "fib-prime.json")) as f:
         scenario = json.load(f)
     out = {}
     for request in scenario["requests"]:
@@ -113,7 +114,7 @@ def test_scenario_expectations_fit_the_app():
 
 
 def test_real_server_answers_and_stops_on_sigterm():
-    app = subprocess.Popen([sys.executable, os.path.join(HERE, "fib_prime_app.py"), "--port", "0"],
+    app = subprocess.Popen([sys.executable, os.path.join(EXAMPLES, "fib_prime_app.py"), "--port", "0"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = app.stdout.readline().strip()

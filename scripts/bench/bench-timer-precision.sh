@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Open-loop timer precision: how late does ringfire send, relative to each request's intended
 # time, at 10k and 100k req/s and at the highest rate this machine sustains?
-#   scripts/bench-timer-precision.sh [--seconds S]
+#   scripts/bench/bench-timer-precision.sh [--seconds S]
 # Target: ringfire-target on CPU 0; ringfire on the other CPUs. Traffic on 127.0.0.1 only.
 # "Sustained" = the schedule was kept (≥ 99% of due requests sent, send lag p99 ≤ 10 ms).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 seconds=5
 [ "${1:-}" = "--seconds" ] && seconds=$2
 build=${RINGFIRE_BUILD_DIR:-build/release}

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side runs of wrk and ringfire against servers that scripts/bench-vs-wrk.sh started.
+"""Side-by-side runs of wrk and ringfire against servers that scripts/bench/bench-vs-wrk.sh
+started.
 
 The shell script owns the servers (start, pin, kill); this file owns the measurements:
 

@@ -52,7 +52,8 @@ def write_summary(out_dir, meta, rows, pngs):
     parts.append("<h2>Every run</h2>" + '<p class="note">Latency in ms over the measured window; '
                  "CPU in cores busy on average over the whole run; served: the server's own "
                  "count of responses for this run, when the target states one. One run's "
-                 "per-second charts: <code>scripts/report runs/RUN.json -o run.html</code>.</p>"
+                 "per-second charts: <code>scripts/tools/report runs/RUN.json -o run.html</code>."
+                 "</p>"
                  + html.table(TABLE_COLUMNS, rows, text_columns=("target", "verdict"),
                               bad=bad_row))
     path = os.path.join(out_dir, "summary.html")

@@ -3,10 +3,10 @@
 # (and one with a {seq} field patched per request), same ringfire-target, same client CPU,
 # alternating in rounds. Prints req/s and client CPU per request, and each scenario's ratio to
 # the single URL (issue 11 asks for >= 90% of its req/s at the same CPU).
-#   scripts/bench-scenario.sh [--rounds N] [--seconds S]
+#   scripts/bench/bench-scenario.sh [--rounds N] [--seconds S]
 # ringfire-target on CPU 0, one ringfire worker on CPU 1, traffic on 127.0.0.1 only.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 rounds=3 seconds=3
 while [ $# -gt 0 ]; do
   case "$1" in

@@ -4,10 +4,10 @@ Latencies are milliseconds from ringfire's latency histogram (measured window). 
 cores busy on average over the whole ringfire run, warm-up included, on both sides: the client's
 from the kernel's rusage of the ringfire process, the server's from /proc of the server process
 and its descendants read just before ringfire starts and just after it exits (CPU seconds / wall
-seconds of that run). scripts/sysmon's samples of the server (runs/*.sysmon.jsonl) give the same
-over time. sent_total and
-completed_total add the warm-up to the measured window: what the server saw from this cell, to
-hold against "served", the server's own count (blank when the target has no "served").
+seconds of that run). scripts/tools/sysmon's samples of the server (runs/*.sysmon.jsonl) give
+the same over time. sent_total and completed_total add the warm-up to the measured window:
+what the server saw from this cell, to hold against "served", the server's own count
+(blank when the target has no "served").
 """
 
 import csv

@@ -1,4 +1,4 @@
-"""Runs one cell: scripts/sysmon on the server process, ringfire --json against the url.
+"""Runs one cell: scripts/tools/sysmon on the server process, ringfire --json against the url.
 
 Every child is bounded: ringfire gets warm-up + duration + its timeout + a margin and is killed
 after that; sysmon is stopped with SIGTERM once ringfire is done.
@@ -12,8 +12,8 @@ import time
 import importlib.util
 from importlib.machinery import SourceFileLoader
 
-SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SYSMON = os.path.join(SCRIPTS, "sysmon")
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SYSMON = os.path.join(TOOLS, "sysmon")
 SYSMON_INTERVAL_S = 0.5
 RINGFIRE_MARGIN_S = 20.0
 # sysmon's /proc readers, for the server tree's CPU over exactly ringfire's run.
