@@ -92,8 +92,8 @@ for client in $clients; do
     open=""
     if [ "$client" = ringfire ] && [ -s "$work/rf.json" ]; then
       # A cell whose connections did not all open measures less than it says: show how many did.
-      open=" ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["connections"]["peak_open"])' \
-        "$work/rf.json") open at the peak)"
+      peak=$(python3 scripts/lib/ringfire_result.py "$work/rf.json" connections.peak_open)
+      open=" ($peak open at the peak)"
       rm -f "$work/rf.json"
     fi
     echo "  $client -c $n: ${rss[$client,$n]} KiB$open" >&2

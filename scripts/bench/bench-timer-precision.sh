@@ -28,13 +28,7 @@ url="http://$(sed -n 's/^listening on //p' "$work/server.out")/"
 run() {
   "$build/ringfire" --cpus "$client_cpus" -R "$1" -c 200 -d "${seconds}s" --quiet \
     --json "$work/r.json" "$url"
-  python3 - "$1" "$work/r.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[2]))
-s = r["schedule"]; lag = s["send_lag_ns"]["percentiles"]
-print(f'{float(sys.argv[1]):.0f} {s["achieved_rate"]:.0f} {str(s["kept"]).lower()} '
-      f'{lag["50"]/1e3:.1f} {lag["99"]/1e3:.1f} {s["send_lag_ns"]["max"]/1e3:.1f} {s["late"]}')
-PY
+  python3 scripts/bench/timer_precision_row.py "$1" "$work/r.json"
 }
 
 echo "| requested req/s | achieved req/s | schedule kept | send lag p50 (µs) | p99 (µs) | max (µs) | late > 1 ms |"

@@ -1,8 +1,9 @@
 """summary.html of a sweep: what ran, on what machine, with which versions, the table of every
 run with its verdict, and the comparison plots, in one self-contained file."""
 
-import json
 import os
+
+import ringfire_result
 
 from . import html
 
@@ -15,9 +16,8 @@ def ringfire_version(rows):
     """ringfire's version as its own JSON results state it."""
     for r in rows:
         try:
-            with open(r.get("json") or "", encoding="utf-8") as f:
-                return json.load(f).get("version", "unknown")
-        except (OSError, ValueError):
+            return ringfire_result.load(r.get("json") or "").version
+        except ringfire_result.ResultError:
             continue
     return "unknown"
 
