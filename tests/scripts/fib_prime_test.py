@@ -13,9 +13,9 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import traceback
 import urllib.request
+
+from script_tests import run_tests, tests_of
 
 EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
                         "examples")
@@ -29,7 +29,6 @@ except ImportError:
     sys.exit(SKIP)
 
 sys.path.insert(0, EXAMPLES)
-sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
 import fib_prime_app  # noqa: E402
 
 CLIENT = fib_prime_app.create_app().test_client()
@@ -147,22 +146,7 @@ def test_non_loopback_host_is_refused():
 
 
 def main():
-    tests = [(name, fn) for name, fn in sorted(globals().items())
-             if name.startswith("test_") and callable(fn)]
-    passed = failed = 0
-    for name, fn in tests:
-        start = time.monotonic()
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {name} ({time.monotonic() - start:.2f} s)")
-        except Exception:  # one failing test must not hide the others
-            failed += 1
-            print(f"FAIL {name}")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
+    return run_tests(tests_of(globals()))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -19,15 +19,8 @@ sleep 1  # sysmon's first sample is taken before the load starts
 "$ringfire" -c 8 -d 3s --quiet --json "$dir/result.json" "http://$address/"
 wait "$sysmon_pid"
 after=$(cpu_ticks)
-python3 - "$dir/server.jsonl" "$before" "$after" "$(getconf CLK_TCK)" <<'PY'
-import json, sys
-rows = [json.loads(line) for line in open(sys.argv[1])]
-sysmon = sum(r["proc"]["cpu_s"] for r in rows if r.get("proc"))
-kernel = (int(sys.argv[3]) - int(sys.argv[2])) / int(sys.argv[4])
-print(f"server CPU: sysmon {sysmon:.2f} s, /proc/PID/stat {kernel:.2f} s")
-# Within 10%, plus two clock ticks of /proc's resolution.
-assert abs(sysmon - kernel) <= 0.10 * kernel + 2 / int(sys.argv[4]), (sysmon, kernel)
-PY
+python3 "$src/tests/scripts/sysmon_cpu_check.py" "$dir/server.jsonl" "$before" "$after" \
+  "$(getconf CLK_TCK)"
 "$src/scripts/tools/plot" "$dir/result.json" --sysmon "$dir/server.jsonl" --out "$dir/png"
 for name in overview requests latency client_cpu server_cpu nic errors; do
   [ -s "$dir/png/$name.png" ] || { echo "missing $name.png" >&2; ls "$dir/png" >&2; exit 1; }

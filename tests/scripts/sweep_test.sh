@@ -47,12 +47,7 @@ fi
 
 # Bad experiment files: a non-zero exit and exactly one line on stderr naming the problem.
 expect_one_line() {  # NAME PATTERN PYTHON-EDIT
-  "$py" - "$dir/tiny.json" "$dir/$1.json" "$3" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(doc, open(sys.argv[2], "w"))
-PY
+  "$py" "$src/tests/scripts/edit_json.py" "$dir/tiny.json" "$dir/$1.json" "$3"
   if "$src/scripts/tools/sweep" "$dir/$1.json" --out "$dir/$1" >/dev/null 2>"$dir/$1.err"; then
     echo "FAIL: $1 was accepted" >&2; exit 1
   fi
