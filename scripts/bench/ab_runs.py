@@ -35,12 +35,18 @@ def stop(servers):
 
 
 def measure(build, seconds, json_path, ringfire_args, url, env=None):
-    """One ringfire run on CPU 1: (client µs CPU per completed request, req/s)."""
+    """One ringfire run on CPU 1: (client µs CPU per completed request, req/s), or None when
+    ringfire failed (said on stderr; the table then shows the variant as failed)."""
     argv = [f"{build}/ringfire", "-t", "1", "--cpus", "1", "-d", f"{seconds}s", "--quiet",
             "--json", json_path, *ringfire_args, url]
+    if os.path.exists(json_path):
+        os.remove(json_path)  # a failed run must not be measured by the last one's file
     status, usage = wait_rusage(subprocess.Popen(argv, env=env), float(seconds) + GRACE_S)
     if status is None:
         sys.exit(f"bench: ringfire ran {GRACE_S:g} s past its duration: {' '.join(argv)}")
+    if status != 0:
+        print(f"bench: ringfire exited with status {status}: {' '.join(argv)}", file=sys.stderr)
+        return None
     try:
         result = ringfire_result.load(json_path)
     except ringfire_result.ResultError as e:
@@ -51,6 +57,11 @@ def measure(build, seconds, json_path, ringfire_args, url, env=None):
 
 
 def medians(samples):
-    """(median µs CPU/req, median req/s) of measure()'s samples."""
+    """(median µs CPU/req, median req/s) of measure()'s samples; None if any run failed."""
+    if any(s is None for s in samples):
+        return None
     return (statistics.median(cpu for cpu, _ in samples),
             statistics.median(rps for _, rps in samples))
+
+
+FAILED = "failed (see stderr)"

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-from ab_runs import measure, medians, start_target, stop
+from ab_runs import FAILED, measure, medians, start_target, stop
 
 CASES = [("c100", ["-c", "100"]), ("c100 p10", ["-c", "100", "-p", "10"])]
 ONE_URL = "one URL"
@@ -40,9 +40,13 @@ def print_table(results, names, rounds):
           "| req/s vs one URL | CPU/req vs one URL |")
     print("| --- | --- | --- | --- | --- | --- |")
     for case, _ in CASES:
-        base_cpu, base_rps = medians(results[(case, ONE_URL)])
+        base_cpu, base_rps = medians(results[(case, ONE_URL)]) or (None, None)
         for name in names:
-            cpu, rps = medians(results[(case, name)])
+            figures = medians(results[(case, name)])
+            if figures is None or base_cpu is None:
+                print(f"| {case} | {name} | {FAILED} | | | |")
+                continue
+            cpu, rps = figures
             print(f"| {case} | {name} | {cpu:.2f} | {rps:,.0f} | {rps / base_rps:.0%} "
                   f"| {cpu / base_cpu:.2f}× |")
 

@@ -11,7 +11,7 @@ import os
 import sys
 import tempfile
 
-from ab_runs import measure, medians, start_target, stop
+from ab_runs import FAILED, measure, medians, start_target, stop
 
 ALL_ON = "all on"
 NO_DIRECT_SOCKETS = "no sockets made in the ring"
@@ -40,9 +40,13 @@ def print_table(results, rounds):
           "| vs all on |")
     print("| --- | --- | --- | --- | --- |")
     for case, _, _, names in CASES:
-        base, _ = medians(results[(case, ALL_ON)])
+        base, _ = medians(results[(case, ALL_ON)]) or (None, None)
         for name in names:
-            cpu, rps = medians(results[(case, name)])
+            figures = medians(results[(case, name)])
+            if figures is None or base is None:
+                print(f"| {case} | {name} | {FAILED} | | |")
+                continue
+            cpu, rps = figures
             print(f"| {case} | {name} | {cpu:.2f} | {rps:,.0f} | {cpu / base:.2f}× |")
 
 
