@@ -16,7 +16,7 @@ args=("$@")
 
 scripts/deps.sh
 # The example experiments' servers (Flask, gunicorn, uvicorn, FastAPI, Express), so that
-# `scripts/sweep scripts/examples/seeds-quick.json --quick` runs next; Go is left to
+# `scripts/tools/sweep scripts/examples/seeds-quick.json --quick` runs next; Go is left to
 # scripts/examples/setup.sh without --without-go. RINGFIRE_DEMO_NO_EXAMPLES=1 skips this.
 if [ -z "${RINGFIRE_DEMO_NO_EXAMPLES:-}" ]; then
   scripts/examples/setup.sh --without-go

@@ -1,7 +1,7 @@
 // ringfire-pingpong: the latency floor of this box. One connection, one thread, plain blocking
 // send() and recv(), one request at a time: nothing batches, nothing polls, nothing is in between.
-// The light-load case of scripts/bench-vs-wrk.sh compares ringfire's 1-connection latency with
-// this one (the Speed issue asks ringfire's to stay within 20 µs of it).
+// The light-load case of scripts/bench/bench-vs-wrk.sh compares ringfire's 1-connection latency
+// with this one (the Speed issue asks ringfire's to stay within 20 µs of it).
 //
 // Latency is timed like ringfire's: from just before the request is handed to the kernel to just
 // after the last byte of its response has been read; the same request bytes, the same parser.

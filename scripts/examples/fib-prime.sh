@@ -86,13 +86,7 @@ if [ -z "$address" ]; then
   exit 1
 fi
 url="http://$address/"
-answers() {
-  python3 - "${url}fibo/10" <<'PY'
-import sys, urllib.request
-with urllib.request.urlopen(sys.argv[1], timeout=2) as r:
-    sys.exit(0 if r.status == 200 and b'"fibonacci_number":55' in r.read() else 1)
-PY
-}
+answers() { python3 "$here/fib_prime_answers.py" "${url}fibo/10"; }
 ready=""
 for _ in $(seq 50); do
   if answers 2>/dev/null; then ready=1; break; fi

@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
 # cmake --install and the CPack .deb, each into a temporary root: the installed ringfire runs
-# from there, the man page renders, the scripts and the schema are in place, and the package
-# depends on liburing2 and libyaml-cpp0.7.
+# from there, the man page renders, the scripts and the schema are in place (the installed
+# ringfire-validate-result finds its reader and the schema, and passes a result of the installed
+# ringfire), and the package depends on liburing2 and libyaml-cpp0.7.
 #   install_test.sh BUILD_DIR
 set -euo pipefail
 build=$1
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
+# A loopback port that nothing listens on: bound and released here.
+closed_port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
 
 check_root() {  # ROOT (holding usr/ or bin/ directly)
   local bin=$1/bin share=$1/share
@@ -16,6 +20,14 @@ check_root() {  # ROOT (holding usr/ or bin/ directly)
     [ -x "$bin/ringfire-$script" ] || { echo "missing $bin/ringfire-$script" >&2; exit 1; }
   done
   [ -s "$share/ringfire/result.schema.json" ] || { echo "missing schema in $share" >&2; exit 1; }
+  # A run that reaches nothing (a loopback port nobody listens on) still writes a result.
+  local result=$1/failed-run.json
+  "$bin/ringfire" -q --json "$result" -c 1 -d 1s --timeout 200ms "http://127.0.0.1:$closed_port/" \
+    2>/dev/null &&
+    { echo "a run against a closed port succeeded" >&2; exit 1; }
+  "$bin/ringfire-validate-result" "$result" | grep -qx '1 valid, 0 invalid' ||
+    { echo "installed ringfire-validate-result rejects $result" >&2; exit 1; }
+  rm -f "$result"
   local page=$share/man/man1/ringfire.1
   [ -s "$page" ] || { echo "missing $page" >&2; exit 1; }
   if command -v groff >/dev/null; then

@@ -7,7 +7,6 @@ figures agree with the run's own --json per-second series; on a pipe there is no
 Prints "N passed, M failed"; exits 1 on any failure.
 """
 
-import json
 import os
 import pty
 import re
@@ -18,6 +17,8 @@ import tempfile
 import time
 
 from script_tests import run_tests, start_target
+
+import ringfire_result  # scripts/lib, put on sys.path by script_tests
 
 RINGFIRE, TARGET = sys.argv[1], sys.argv[2]
 REDRAW = re.compile(rb"\r([^\r\n\x1b]+)\x1b\[K")
@@ -55,7 +56,7 @@ def measured_lines(texts):
 
 def check_against_json(lines, result, duration):
     """Each line describes one measured second; its figures are that second's in the JSON."""
-    series = result["timeseries"]
+    series = result.seconds
     total = 0
     seen = 0
     for m in lines:
@@ -83,7 +84,7 @@ def test_terminal_redraws(url, tmp):
     # replaces the line).
     lines = measured_lines(texts)
     assert [int(m.group(1)) for m in lines if m] == [1, 2], texts
-    assert check_against_json(lines, json.load(open(json_path)), 3) >= 2, texts
+    assert check_against_json(lines, ringfire_result.load(json_path), 3) >= 2, texts
     # Erased before the report: the last redraw is followed by the erase, then the report.
     last = out.rfind(b"\x1b[K", 0, out.rfind(b"\r\x1b[K"))
     erase = out.rfind(b"\r\x1b[K")
@@ -109,7 +110,7 @@ def test_pipe_plain_lines(url, tmp):
     texts = [line.removeprefix("ringfire: progress: ") for line in err.splitlines()]
     assert all(line.startswith("ringfire: progress: ") for line in err.splitlines()), err
     assert texts[0] == "warming up 1s/1.5s", err
-    assert check_against_json(measured_lines(texts), json.load(open(json_path)), 2) >= 1, err
+    assert check_against_json(measured_lines(texts), ringfire_result.load(json_path), 2) >= 1, err
 
 
 def test_quiet_and_no_progress_silence_a_terminal(url, tmp):

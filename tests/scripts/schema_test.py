@@ -7,31 +7,31 @@ Prints "N passed, M failed"; exits 1 on any failure.
 """
 
 import copy
-import json
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 
-import jsonschema
-
 from script_tests import run_tests, start_target
 
+import ringfire_result  # scripts/lib, put on sys.path by script_tests
+
 RINGFIRE, TARGET, SOURCE = sys.argv[1], sys.argv[2], sys.argv[3]
-with open(os.path.join(SOURCE, "docs", "result.schema.json")) as f:
-    VALIDATOR = jsonschema.Draft202012Validator(json.load(f))
+SCHEMA = ringfire_result.read_schema(os.path.join(SOURCE, "docs", "result.schema.json"))
 
 
 def errors(document):
-    return [e.message for e in VALIDATOR.iter_errors(document)]
+    """Strict: python3-jsonschema and a schema of the document's version are required."""
+    return ringfire_result.problems(document, SCHEMA, strict=True)
 
 
 def test_json_to_stdout_validates(url, tmp, state):
     run = subprocess.run([RINGFIRE, "--json", "-", "-c", "2", "-d", "500ms", url],
                          capture_output=True, timeout=30)
     assert run.returncode == 0, run.stderr
-    result = json.loads(run.stdout)  # stdout is the JSON and nothing else
+    # stdout is the JSON and nothing else: the reader takes it, checked against the schema.
+    result = ringfire_result.parse(run.stdout, "stdout", SCHEMA, strict=True).doc
     assert result["schema"] == "ringfire.result/1"
     assert result["totals"]["completed"] > 0
     # The text report went to stderr, with the same count.
@@ -46,7 +46,7 @@ def test_quiet_json_to_stdout(url, tmp, state):
                          capture_output=True, timeout=30)
     assert run.returncode == 0, run.stderr
     assert run.stderr == b"", run.stderr
-    assert json.loads(run.stdout)["totals"]["completed"] == 10
+    assert ringfire_result.parse(run.stdout, "stdout", SCHEMA, strict=True).completed == 10
 
 
 def test_failure_json_validates(url, tmp, state):
@@ -56,7 +56,7 @@ def test_failure_json_validates(url, tmp, state):
     run = subprocess.run([RINGFIRE, "--json", "-", "-c", "1", "-d", "1s", "--timeout", "200ms",
                           f"http://127.0.0.1:{port}/"], capture_output=True, timeout=30)
     assert run.returncode == 1, run
-    failure = json.loads(run.stdout)
+    failure = ringfire_result.parse(run.stdout, "stdout", SCHEMA, strict=True).doc
     assert failure["failure"]["stage"] == "connect", failure
     assert errors(failure) == [], errors(failure)[:5]
     broken = dict(failure)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# scripts/sweep on a tiny experiment (ringfire-target and nginx, 2 cells of 1 s), its CSV, counts,
-# plots and HTML; bad experiment files fail with one line.
+# scripts/tools/sweep on a tiny experiment (ringfire-target and nginx, 2 cells of 1 s), its CSV,
+# counts, plots and HTML; bad experiment files fail with one line.
 #   sweep_test.sh RINGFIRE RINGFIRE_TARGET SOURCE_DIR
 set -euo pipefail
 ringfire=$1 target=$2 src=$3
@@ -25,8 +25,8 @@ cat >"$dir/tiny.json" <<'JSON'
   "matrix": {"connections": [2, 8], "duration": "1s", "warmup": "0s", "repeats": 1}
 }
 JSON
-"$src/scripts/sweep" "$dir/tiny.json" --out "$dir/out" >"$dir/sweep.log"
-"$src/scripts/report" "$dir/out/runs/nginx_c8_p1_r0_t1_1.json" -o "$dir/run.html"
+"$src/scripts/tools/sweep" "$dir/tiny.json" --out "$dir/out" >"$dir/sweep.log"
+"$src/scripts/tools/report" "$dir/out/runs/nginx_c8_p1_r0_t1_1.json" -o "$dir/run.html"
 # A real browser renders both pages, at once, when there is one ($CHROMIUM, chromium): not
 # installed in CI (about 124 MB to download, 395 MB on disk: see scripts/examples/README.md).
 browser=${CHROMIUM:-$(command -v chromium || command -v chromium-browser || true)}
@@ -47,13 +47,8 @@ fi
 
 # Bad experiment files: a non-zero exit and exactly one line on stderr naming the problem.
 expect_one_line() {  # NAME PATTERN PYTHON-EDIT
-  "$py" - "$dir/tiny.json" "$dir/$1.json" "$3" <<'PY'
-import json, sys
-doc = json.load(open(sys.argv[1]))
-exec(sys.argv[3])
-json.dump(doc, open(sys.argv[2], "w"))
-PY
-  if "$src/scripts/sweep" "$dir/$1.json" --out "$dir/$1" >/dev/null 2>"$dir/$1.err"; then
+  "$py" "$src/tests/scripts/edit_json.py" "$dir/tiny.json" "$dir/$1.json" "$3"
+  if "$src/scripts/tools/sweep" "$dir/$1.json" --out "$dir/$1" >/dev/null 2>"$dir/$1.err"; then
     echo "FAIL: $1 was accepted" >&2; exit 1
   fi
   if [ "$(wc -l <"$dir/$1.err")" -ne 1 ] || ! grep -q "$2" "$dir/$1.err"; then

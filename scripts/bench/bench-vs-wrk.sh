@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # ringfire against wrk, side by side, on this machine: client CPU per request (the kernel's own
 # accounting), requests/s, syscalls per request, and each side's CPU share.
-#   scripts/bench-vs-wrk.sh [--quick] [--rfs] [--out DIR]
+#   scripts/bench/bench-vs-wrk.sh [--quick] [--rfs] [--out DIR]
 # --quick: 1 run of 2 s per cell (under 2 minutes); default: 5 runs of 10 s (about 20 minutes).
 # Servers: nginx and ringfire-target (and a second ringfire-target that closes every connection
 # after one response), all pinned to CPU 0. Clients: pinned to CPU 1, one thread.
@@ -14,7 +14,7 @@
 # RINGFIRE_BUILD_DIR=DIR uses binaries already built there instead of building build/release.
 # All traffic goes to 127.0.0.1; every process started here is stopped on exit.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 quick=0
 rfs=0
@@ -148,9 +148,9 @@ git diff --quiet HEAD -- src include 2>/dev/null || rev="$rev+dirty"
 mkdir -p "$out"
 echo "servers: nginx on 127.0.0.1:$nginx_port, ringfire-target on $target_addr (CPU 0);" \
   "clients on CPU 1; $repeats x ${duration}s per cell" >&2
-python3 scripts/bench_lib.py \
+python3 scripts/bench/bench_lib.py \
   --ringfire "$bin/ringfire" --pingpong "$bin/ringfire-pingpong" \
-  --pipeline-lua scripts/wrk-pipeline.lua \
+  --pipeline-lua scripts/bench/wrk-pipeline.lua \
   --server "nginx=$nginx_pid=http://127.0.0.1:$nginx_port/" \
   --server "target=$target_pid=http://$target_addr/" \
   --close-server "target=$close_pid=http://$close_addr/" \

@@ -1,8 +1,9 @@
 """summary.html of a sweep: what ran, on what machine, with which versions, the table of every
 run with its verdict, and the comparison plots, in one self-contained file."""
 
-import json
 import os
+
+import ringfire_result
 
 from . import html
 
@@ -15,9 +16,8 @@ def ringfire_version(rows):
     """ringfire's version as its own JSON results state it."""
     for r in rows:
         try:
-            with open(r.get("json") or "", encoding="utf-8") as f:
-                return json.load(f).get("version", "unknown")
-        except (OSError, ValueError):
+            return ringfire_result.load(r.get("json") or "").version
+        except ringfire_result.ResultError:
             continue
     return "unknown"
 
@@ -52,7 +52,8 @@ def write_summary(out_dir, meta, rows, pngs):
     parts.append("<h2>Every run</h2>" + '<p class="note">Latency in ms over the measured window; '
                  "CPU in cores busy on average over the whole run; served: the server's own "
                  "count of responses for this run, when the target states one. One run's "
-                 "per-second charts: <code>scripts/report runs/RUN.json -o run.html</code>.</p>"
+                 "per-second charts: <code>scripts/tools/report runs/RUN.json -o run.html</code>."
+                 "</p>"
                  + html.table(TABLE_COLUMNS, rows, text_columns=("target", "verdict"),
                               bad=bad_row))
     path = os.path.join(out_dir, "summary.html")

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Self-test of scripts/sysmon: its process-tree CPU against /proc/PID/stat read here, its stop
+"""Test of scripts/tools/sysmon: its process-tree CPU against /proc/PID/stat read here, its stop
 conditions, and its parsers on fixture text. Prints "N passed, M failed"; exits 1 on any failure.
 """
 
@@ -12,10 +12,11 @@ import subprocess
 import sys
 import tempfile
 import time
-import traceback
+
+from script_tests import run_tests, tests_of
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-SYSMON = os.path.join(HERE, "sysmon")
+SYSMON = os.path.join(HERE, "..", "..", "scripts", "tools", "sysmon")
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 
 
@@ -227,21 +228,7 @@ def test_tree_accounting_rules():
 
 
 def main():
-    tests = [(name, fn) for name, fn in sorted(globals().items())
-             if name.startswith("test_") and callable(fn)]
-    passed = failed = 0
-    for name, fn in tests:
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {name}")
-        except Exception:  # one failing test must not hide the others
-            failed += 1
-            print(f"FAIL {name}")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
+    return run_tests(tests_of(globals()))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,5 +1,5 @@
 -- wrk script: HTTP/1.1 pipelining, N requests in one write per connection (default 10).
---   wrk -s scripts/wrk-pipeline.lua URL -- [DEPTH]
+--   wrk -s scripts/bench/wrk-pipeline.lua URL -- [DEPTH]
 --
 -- Why override wrk.format instead of defining a global request(): wrk treats a script with a
 -- request() function as "dynamic" and calls into Lua before every write. wrk.init() builds its

@@ -57,30 +57,30 @@ def charts(rows, out_dir):
     ]
 
 
-def totals_pairs(doc):
-    t, lat = doc.get("totals", {}), doc.get("latency_ns", {})
-    pct = lat.get("percentiles", {})
+def totals_pairs(result):
+    t, lat = result.totals, result.latency
     ms = lambda ns: "n/a" if ns is None else f"{ns / 1e6:.3f} ms"  # noqa: E731
-    errors = ", ".join(f"{k} {v}" for k, v in (t.get("errors") or {}).items() if v) or "none"
-    status = ", ".join(f"{k} {v}" for k, v in (t.get("status") or {}).items() if v) or "none"
-    return [("requests/s", f"{doc.get('requests_per_second', 0):.1f}"),
+    errors = ", ".join(f"{k} {v}" for k, v in result.errors.items() if v) or "none"
+    status = ", ".join(f"{k} {v}" for k, v in result.status.items() if v) or "none"
+    return [("requests/s", f"{result.rps:.1f}"),
             ("sent / completed / failed / in flight",
              f"{t.get('sent')} / {t.get('completed')} / {t.get('failed')} / {t.get('in_flight')}"),
             ("latency p50 / p90 / p99 / max",
-             f"{ms(pct.get('50'))} / {ms(pct.get('90'))} / {ms(pct.get('99'))} / "
-             f"{ms(lat.get('max') if lat.get('count') else None)}"),
+             f"{ms(lat.percentile('50'))} / {ms(lat.percentile('90'))} / "
+             f"{ms(lat.percentile('99'))} / {ms(lat.max)}"),
             ("errors by class", errors), ("responses by status", status)]
 
 
-def write_report(doc, source, out_path):
-    rows = doc.get("timeseries") or []
-    cfg = doc.get("config", {})
-    verdict = doc.get("verdict") or {}
-    version = html.esc(doc.get("version"))
-    parts = [f'<p class="note">From {html.esc(source)}; ringfire {version}.</p>']
+def write_report(result, out_path):
+    """run.html of result (a ringfire_result.Result) at out_path."""
+    rows = result.seconds
+    cfg = result.config
+    verdict = result.verdict
+    version = html.esc(result.version)
+    parts = [f'<p class="note">From {html.esc(result.path)}; ringfire {version}.</p>']
     parts.append("<h2>Verdict</h2>" + f"<p>{html.esc(verdict.get('summary', 'none'))}</p>"
                  + "".join(f"<p class=note>{html.esc(r)}</p>" for r in verdict.get("reasons", [])))
-    parts.append("<h2>Totals (measured window)</h2>" + html.key_values(totals_pairs(doc)))
+    parts.append("<h2>Totals (measured window)</h2>" + html.key_values(totals_pairs(result)))
     parts.append("<h2>Configuration</h2>" + html.key_values(sorted(cfg.items())))
     with tempfile.TemporaryDirectory() as tmp:
         pngs = charts(rows, tmp) if rows else []

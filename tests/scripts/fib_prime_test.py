@@ -13,11 +13,12 @@ import re
 import signal
 import subprocess
 import sys
-import time
-import traceback
 import urllib.request
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from script_tests import run_tests, tests_of
+
+EXAMPLES = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "scripts",
+                        "examples")
 SKIP = 77
 
 try:
@@ -27,8 +28,7 @@ except ImportError:
           "or scripts/deps.sh)")
     sys.exit(SKIP)
 
-sys.path.insert(0, HERE)
-sys.dont_write_bytecode = True  # no __pycache__ left in the source tree
+sys.path.insert(0, EXAMPLES)
 import fib_prime_app  # noqa: E402
 
 CLIENT = fib_prime_app.create_app().test_client()
@@ -83,7 +83,7 @@ def test_post_is_allowed_and_bad_numbers_are_refused():
 
 def scenario_ranges():
     """label -> (route prefix, LO, HI, expect) from fib-prime.json's {rand:LO:HI} paths."""
-    with open(os.path.join(HERE, "fib-prime.json")) as f:
+    with open(os.path.join(EXAMPLES, "fib-prime.json")) as f:
         scenario = json.load(f)
     out = {}
     for request in scenario["requests"]:
@@ -113,7 +113,7 @@ def test_scenario_expectations_fit_the_app():
 
 
 def test_real_server_answers_and_stops_on_sigterm():
-    app = subprocess.Popen([sys.executable, os.path.join(HERE, "fib_prime_app.py"), "--port", "0"],
+    app = subprocess.Popen([sys.executable, os.path.join(EXAMPLES, "fib_prime_app.py"), "--port", "0"],
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = app.stdout.readline().strip()
@@ -146,22 +146,7 @@ def test_non_loopback_host_is_refused():
 
 
 def main():
-    tests = [(name, fn) for name, fn in sorted(globals().items())
-             if name.startswith("test_") and callable(fn)]
-    passed = failed = 0
-    for name, fn in tests:
-        start = time.monotonic()
-        try:
-            fn()
-            passed += 1
-            print(f"ok   {name} ({time.monotonic() - start:.2f} s)")
-        except Exception:  # one failing test must not hide the others
-            failed += 1
-            print(f"FAIL {name}")
-            traceback.print_exc()
-    print(f"{passed} passed, {failed} failed")
-    return 1 if failed else 0
-
+    return run_tests(tests_of(globals()))
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Side-by-side runs of wrk and ringfire against servers that scripts/bench-vs-wrk.sh started.
+"""Side-by-side runs of wrk and ringfire against servers that scripts/bench/bench-vs-wrk.sh
+started.
 
 The shell script owns the servers (start, pin, kill); this file owns the measurements:
 
@@ -27,6 +28,11 @@ import subprocess
 import sys
 import tempfile
 import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "..", "lib"))
+import ringfire_result  # noqa: E402
+from child_rusage import wait_rusage  # noqa: E402
 
 CLK_TCK = os.sysconf("SC_CLK_TCK")
 # A client that overstays its duration by this much is killed and its run marked failed.
@@ -126,19 +132,10 @@ def run_client(cmd, server_pid, timeout_s, client_cpu=None):
 
 
 def wait_bounded(proc, timeout_s):
-    """wait4() the child (for its rusage) without ever waiting longer than timeout_s."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid == proc.pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, usage
-        if time.monotonic() > deadline:
-            proc.kill()
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = -9
-            return -9, None
-        time.sleep(0.02)
+    """wait4() the child (for its rusage) without ever waiting longer than timeout_s; a child
+    killed at the limit is a failed run: status -9 and no usage."""
+    status, usage = wait_rusage(proc, timeout_s)
+    return (-9, None) if status is None else (status, usage)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -172,24 +169,24 @@ def parse_wrk(stdout):
 
 
 def parse_ringfire(json_path):
-    with open(json_path) as f:
-        doc = json.load(f)
-    totals = doc["totals"]
+    result = ringfire_result.load(json_path)
+    if not result.finished:
+        raise ringfire_result.ResultError(f"{json_path}: the run failed: {result.failure}")
     res = {
-        "completed": totals["completed"],
-        "rps": doc["requests_per_second"],
-        "errors": totals.get("failed", 0),
-        "non2xx": sum(v for k, v in totals.get("status", {}).items() if k != "2xx"),
-        "p50_ns": doc["latency_ns"]["percentiles"].get("50"),
+        "completed": result.completed,
+        "rps": result.rps,
+        "errors": result.failed,
+        "non2xx": result.non_2xx,
+        "p50_ns": result.latency.percentile("50"),
     }
-    run = doc.get("run", {})
     for key in ("wakeups", "cqes"):
-        if key in run:
-            res[key] = run[key]
+        if key in result.run:
+            res[key] = result.run[key]
     return res
 
 
 def parse_pingpong(json_path):
+    """ringfire-pingpong's own small JSON (not a ringfire result: no schema of its own)."""
     with open(json_path) as f:
         doc = json.load(f)
     return {"completed": doc["completed"], "rps": doc["requests_per_second"], "errors": 0,
@@ -231,7 +228,7 @@ class Clients:
                 parsed = (parse_wrk(r["stdout"]) if client == "wrk" else
                           parse_pingpong(json_path) if client == "pingpong" else
                           parse_ringfire(json_path))
-            except (OSError, ValueError, KeyError) as e:
+            except (OSError, ValueError, KeyError, ringfire_result.ResultError) as e:
                 parsed = {"parse_error": str(e)}
         r.update(parsed)
         ok = r["status"] == 0 and r.get("completed", 0) > 0 and r["client_cpu_s"] is not None
@@ -297,7 +294,7 @@ class Clients:
 def completed_of(client, r, json_path):
     try:
         parsed = parse_wrk(r["stdout"]) if client == "wrk" else parse_ringfire(json_path)
-    except (OSError, ValueError, KeyError):
+    except (OSError, ValueError, KeyError, ringfire_result.ResultError):
         return 0
     return parsed.get("completed", 0)
 

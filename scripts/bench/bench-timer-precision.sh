@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # Open-loop timer precision: how late does ringfire send, relative to each request's intended
 # time, at 10k and 100k req/s and at the highest rate this machine sustains?
-#   scripts/bench-timer-precision.sh [--seconds S]
+#   scripts/bench/bench-timer-precision.sh [--seconds S]
 # Target: ringfire-target on CPU 0; ringfire on the other CPUs. Traffic on 127.0.0.1 only.
 # "Sustained" = the schedule was kept (≥ 99% of due requests sent, send lag p99 ≤ 10 ms).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 seconds=5
 [ "${1:-}" = "--seconds" ] && seconds=$2
 build=${RINGFIRE_BUILD_DIR:-build/release}
@@ -28,13 +28,7 @@ url="http://$(sed -n 's/^listening on //p' "$work/server.out")/"
 run() {
   "$build/ringfire" --cpus "$client_cpus" -R "$1" -c 200 -d "${seconds}s" --quiet \
     --json "$work/r.json" "$url"
-  python3 - "$1" "$work/r.json" <<'PY'
-import json, sys
-r = json.load(open(sys.argv[2]))
-s = r["schedule"]; lag = s["send_lag_ns"]["percentiles"]
-print(f'{float(sys.argv[1]):.0f} {s["achieved_rate"]:.0f} {str(s["kept"]).lower()} '
-      f'{lag["50"]/1e3:.1f} {lag["99"]/1e3:.1f} {s["send_lag_ns"]["max"]/1e3:.1f} {s["late"]}')
-PY
+  python3 scripts/bench/timer_precision_row.py "$1" "$work/r.json"
 }
 
 echo "| requested req/s | achieved req/s | schedule kept | send lag p50 (µs) | p99 (µs) | max (µs) | late > 1 ms |"

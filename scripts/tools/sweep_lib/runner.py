@@ -1,4 +1,4 @@
-"""Runs one cell: scripts/sysmon on the server process, ringfire --json against the url.
+"""Runs one cell: scripts/tools/sysmon on the server process, ringfire --json against the url.
 
 Every child is bounded: ringfire gets warm-up + duration + its timeout + a margin and is killed
 after that; sysmon is stopped with SIGTERM once ringfire is done.
@@ -12,8 +12,10 @@ import time
 import importlib.util
 from importlib.machinery import SourceFileLoader
 
-SCRIPTS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SYSMON = os.path.join(SCRIPTS, "sysmon")
+from child_rusage import cpu_s, wait_rusage
+
+TOOLS = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SYSMON = os.path.join(TOOLS, "sysmon")
 SYSMON_INTERVAL_S = 0.5
 RINGFIRE_MARGIN_S = 20.0
 # sysmon's /proc readers, for the server tree's CPU over exactly ringfire's run.
@@ -39,22 +41,6 @@ def ringfire_command(ringfire, url, cell, matrix, json_path):
     if cell["rate"] > 0:
         cmd += ["-R", str(cell["rate"])]
     return cmd + list(matrix["args"]) + [url]
-
-
-def wait_rusage(proc, timeout_s):
-    """(exit status, CPU seconds of the child) via wait4, killing it after timeout_s."""
-    deadline = time.monotonic() + timeout_s
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid == proc.pid:
-            proc.returncode = os.waitstatus_to_exitcode(status)
-            return proc.returncode, usage.ru_utime + usage.ru_stime
-        if time.monotonic() > deadline:
-            proc.kill()
-            _, status, usage = os.wait4(proc.pid, 0)
-            proc.returncode = -signal.SIGKILL
-            return None, usage.ru_utime + usage.ru_stime
-        time.sleep(0.02)
 
 
 def start_sysmon(pid, path):
@@ -94,7 +80,7 @@ def run_cell(ringfire, target, cell, matrix, run_dir, cell_id):
         proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=err,
                                 stdin=subprocess.DEVNULL, start_new_session=True)
         try:
-            status, cpu_s = wait_rusage(proc, limit)
+            status, usage = wait_rusage(proc, limit)
         except BaseException:
             proc.send_signal(signal.SIGINT)
             wait_rusage(proc, 5.0)
@@ -109,7 +95,7 @@ def run_cell(ringfire, target, cell, matrix, run_dir, cell_id):
     return {
         "cmd": cmd, "json": json_path if os.path.exists(json_path) else None,
         "sysmon": sysmon_path if os.path.exists(sysmon_path) else None,
-        "status": status, "client_cpu_s": cpu_s, "server_cpu_s": server_cpu_s, "wall_s": wall_s,
+        "status": status, "client_cpu_s": cpu_s(usage), "server_cpu_s": server_cpu_s, "wall_s": wall_s,
         "stderr": stderr_lines[-1] if stderr_lines else "",
         "served": (served_after - served_before) if served_before is not None else None,
         "server_alive": target.alive(), "server_status": target.exit_status(),

@@ -3,7 +3,7 @@
 # wrk and (when installed) gcannon, h2load, oha, at 1k, 5k and 15k connections against nginx on
 # loopback, one client thread each; prints each client's peak RSS (/usr/bin/time's maximum
 # resident set size, the kernel's VmHWM) and the bytes each added connection costs.
-#   scripts/bench-rss.sh [--seconds S] [--counts "1000 5000 15000"]
+#   scripts/bench/bench-rss.sh [--seconds S] [--counts "1000 5000 15000"]
 # ringfire's RSS includes the receive buffers its workers' buffer rings have touched (16 KiB each,
 # up to 4,096 per worker), so it varies with traffic as much as with connections.
 # Each cell runs S seconds (default 3) against a fresh nginx on a fresh port (no TIME_WAIT of the
@@ -11,7 +11,7 @@
 # RINGFIRE_BUILD_DIR=DIR uses the ringfire binary there (default build/release).
 # All traffic goes to 127.0.0.1; every process started here is stopped on exit.
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../.."
 
 seconds=3
 counts="1000 5000 15000"
@@ -92,8 +92,8 @@ for client in $clients; do
     open=""
     if [ "$client" = ringfire ] && [ -s "$work/rf.json" ]; then
       # A cell whose connections did not all open measures less than it says: show how many did.
-      open=" ($(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["connections"]["peak_open"])' \
-        "$work/rf.json") open at the peak)"
+      peak=$(python3 scripts/lib/ringfire_result.py "$work/rf.json" connections.peak_open)
+      open=" ($peak open at the peak)"
       rm -f "$work/rf.json"
     fi
     echo "  $client -c $n: ${rss[$client,$n]} KiB$open" >&2
