@@ -17,7 +17,7 @@ namespace {
 using nlohmann::json;
 
 json counters_json(const Counters& c) {
-  json errors = json::object();
+  json errors = {{kConnectErrorsKey, c.connect_errors()}};
   for (size_t i = 0; i < kErrorClasses; ++i)
     errors[to_string(static_cast<ErrorClass>(i))] = c.errors[i];
   json parse = json::object();  // by reason, the non-zero ones: "bad chunk size": 3

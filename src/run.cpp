@@ -121,7 +121,7 @@ RunFacts run_facts(const Result& result, const Plan& plan, ServerUsage server) {
   facts.worker_cpus = result.worker_cpus;
   facts.usable_cpus = static_cast<int>(plan.usable_cpus);
   facts.read_errors = result.measured.error(ErrorClass::kRead);
-  facts.connect_errors = result.measured.error(ErrorClass::kConnect);
+  facts.connect_errors = result.measured.connect_errors();
   facts.server = std::move(server);
   return facts;
 }
