@@ -108,7 +108,23 @@ void SecondStats::add(const SecondStats& o) {
   open_connections += o.open_connections;
   late += o.late;
   lag_max = std::max(lag_max, o.lag_max);
-  latency.insert(latency.end(), o.latency.begin(), o.latency.end());
+  // Both lists are sorted by bucket index (the ledger folds a Histogram in order): merge them,
+  // adding the counts of a bucket both hold, so the row stays one entry per bucket.
+  std::vector<std::pair<uint32_t, uint64_t>> both;
+  both.reserve(latency.size() + o.latency.size());
+  size_t i = 0, j = 0;
+  while (i < latency.size() || j < o.latency.size()) {
+    if (j == o.latency.size() || (i < latency.size() && latency[i].first < o.latency[j].first)) {
+      both.push_back(latency[i++]);
+    } else if (i == latency.size() || o.latency[j].first < latency[i].first) {
+      both.push_back(o.latency[j++]);
+    } else {
+      both.emplace_back(latency[i].first, latency[i].second + o.latency[j].second);
+      ++i;
+      ++j;
+    }
+  }
+  latency = std::move(both);
 }
 
 }  // namespace ringfire

@@ -110,7 +110,7 @@ struct SecondStats {
   uint64_t late = 0;              // open loop: sent more than 1 ms after the intended time
   uint64_t lag_max = 0;           // open loop: largest send lag (ns); max over workers
   // Latency of the responses completed in this second, as the non-empty buckets of a Histogram
-  // (index, count): sparse, so a long run stays small, and exact when workers are merged.
+  // (index, count) sorted by index: sparse, so a long run stays small, and exact when merged.
   std::vector<std::pair<uint32_t, uint64_t>> latency;
 
   void add(const SecondStats& o);
