@@ -91,7 +91,6 @@ void RequestLedger::connected(uint64_t now) {
 
 void RequestLedger::connect_failed(int err, uint64_t now) {
   Counters& c = counters_at(now);
-  c.errors[static_cast<size_t>(ErrorClass::kConnect)]++;
   c.connect_failures[static_cast<size_t>(connect_failure_of(err))]++;
   if (SecondStats* sec = second_at(now)) sec->connect_errors++;
 }

@@ -30,6 +30,14 @@ void Histogram::merge(const Histogram& other) {
   sum_ += other.sum_;
 }
 
+void Histogram::restore(uint64_t min, uint64_t max, Sum sum, uint64_t saturated) {
+  if (count_ == 0) return;
+  min_ = min;
+  max_ = max;
+  sum_ = sum;
+  saturated_ = saturated;
+}
+
 void Histogram::reset() {
   std::fill(counts_.begin(), counts_.end(), 0);
   count_ = 0;

@@ -2,33 +2,44 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <iterator>
 
 namespace ringfire {
 
+namespace {
+
+// Indexed by the enums; a new enumerator without its name here fails to compile.
+constexpr const char* kErrorClassNames[] = {
+    "read",
+    "write",
+    "timeout",
+    "parse",
+    "closed",
+    "unsolicited",
+    "after_close",
+    "unexpected_status",
+    "unexpected_body_size",
+};
+static_assert(std::size(kErrorClassNames) == kErrorClasses);
+
+constexpr const char* kConnectFailureNames[] = {
+    "ECONNREFUSED", "ETIMEDOUT", "EADDRNOTAVAIL", "EMFILE", "EHOSTUNREACH", "ECONNRESET", "other",
+};
+static_assert(std::size(kConnectFailureNames) == kConnectFailures);
+
+constexpr const char* kConnectFailureMeanings[] = {
+    "nothing listens there", "no answer within the connect timeout",
+    "no free local port",    "out of open files",
+    "no route to the host",  "reset by the peer",
+    "another error",
+};
+static_assert(std::size(kConnectFailureMeanings) == kConnectFailures);
+
+}  // namespace
+
 const char* to_string(ErrorClass e) {
-  switch (e) {
-    case ErrorClass::kConnect:
-      return "connect";
-    case ErrorClass::kRead:
-      return "read";
-    case ErrorClass::kWrite:
-      return "write";
-    case ErrorClass::kTimeout:
-      return "timeout";
-    case ErrorClass::kParse:
-      return "parse";
-    case ErrorClass::kClosed:
-      return "closed";
-    case ErrorClass::kUnsolicited:
-      return "unsolicited";
-    case ErrorClass::kAfterClose:
-      return "after_close";
-    case ErrorClass::kUnexpectedStatus:
-      return "unexpected_status";
-    case ErrorClass::kUnexpectedBodySize:
-      return "unexpected_body_size";
-  }
-  return "?";
+  const auto i = static_cast<size_t>(e);
+  return i < kErrorClasses ? kErrorClassNames[i] : "?";
 }
 
 ConnectFailure connect_failure_of(int err) {
@@ -53,43 +64,13 @@ ConnectFailure connect_failure_of(int err) {
 }
 
 const char* to_string(ConnectFailure f) {
-  switch (f) {
-    case ConnectFailure::kRefused:
-      return "ECONNREFUSED";
-    case ConnectFailure::kTimedOut:
-      return "ETIMEDOUT";
-    case ConnectFailure::kNoLocalPort:
-      return "EADDRNOTAVAIL";
-    case ConnectFailure::kTooManyFiles:
-      return "EMFILE";
-    case ConnectFailure::kUnreachable:
-      return "EHOSTUNREACH";
-    case ConnectFailure::kReset:
-      return "ECONNRESET";
-    case ConnectFailure::kOther:
-      return "other";
-  }
-  return "?";
+  const auto i = static_cast<size_t>(f);
+  return i < kConnectFailures ? kConnectFailureNames[i] : "?";
 }
 
 const char* meaning(ConnectFailure f) {
-  switch (f) {
-    case ConnectFailure::kRefused:
-      return "nothing listens there";
-    case ConnectFailure::kTimedOut:
-      return "no answer within the connect timeout";
-    case ConnectFailure::kNoLocalPort:
-      return "no free local port";
-    case ConnectFailure::kTooManyFiles:
-      return "out of open files";
-    case ConnectFailure::kUnreachable:
-      return "no route to the host";
-    case ConnectFailure::kReset:
-      return "reset by the peer";
-    case ConnectFailure::kOther:
-      return "another error";
-  }
-  return "?";
+  const auto i = static_cast<size_t>(f);
+  return i < kConnectFailures ? kConnectFailureMeanings[i] : "?";
 }
 
 ConnectFailure Counters::dominant_connect_failure() const {
@@ -127,7 +108,23 @@ void SecondStats::add(const SecondStats& o) {
   open_connections += o.open_connections;
   late += o.late;
   lag_max = std::max(lag_max, o.lag_max);
-  latency.insert(latency.end(), o.latency.begin(), o.latency.end());
+  // Both lists are sorted by bucket index (the ledger folds a Histogram in order): merge them,
+  // adding the counts of a bucket both hold, so the row stays one entry per bucket.
+  std::vector<std::pair<uint32_t, uint64_t>> both;
+  both.reserve(latency.size() + o.latency.size());
+  size_t i = 0, j = 0;
+  while (i < latency.size() || j < o.latency.size()) {
+    if (j == o.latency.size() || (i < latency.size() && latency[i].first < o.latency[j].first)) {
+      both.push_back(latency[i++]);
+    } else if (i == latency.size() || o.latency[j].first < latency[i].first) {
+      both.push_back(o.latency[j++]);
+    } else {
+      both.emplace_back(latency[i].first, latency[i].second + o.latency[j].second);
+      ++i;
+      ++j;
+    }
+  }
+  latency = std::move(both);
 }
 
 }  // namespace ringfire

@@ -47,7 +47,7 @@ nlohmann::json connections_json(const Result& r) {
   nlohmann::json j = {
       {"planned", s.planned},
       {"opened", m.connects + w.connects},
-      {"failed", m.error(ErrorClass::kConnect) + w.error(ErrorClass::kConnect)},
+      {"failed", m.connect_errors() + w.connect_errors()},
       {"closed_by_server", m.peer_closes + w.peer_closes},
       {"peak_open", s.peak_open},
       {"keepalive_reconnects", s.keepalive_reconnects},

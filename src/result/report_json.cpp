@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "ringfire/http/http_parser.hpp"
+#include "ringfire/result/read_json.hpp"
 #include "ringfire/result/report.hpp"
 
 namespace ringfire {
@@ -17,7 +18,7 @@ namespace {
 using nlohmann::json;
 
 json counters_json(const Counters& c) {
-  json errors = json::object();
+  json errors = {{kConnectErrorsKey, c.connect_errors()}};
   for (size_t i = 0; i < kErrorClasses; ++i)
     errors[to_string(static_cast<ErrorClass>(i))] = c.errors[i];
   json parse = json::object();  // by reason, the non-zero ones: "bad chunk size": 3
@@ -41,6 +42,8 @@ json counters_json(const Counters& c) {
       {"unsolicited", c.unsolicited},
       {"bytes_sent", c.bytes_sent},
       {"bytes_received", c.bytes_received},
+      {"http_bytes_sent", c.http_bytes_sent},
+      {"http_bytes_received", c.http_bytes_received},
       {"connects", c.connects},
       {"peer_closes", c.peer_closes},
   };
@@ -97,36 +100,15 @@ json histogram_json(const Histogram& h) {
   h.for_each_bucket([&buckets](const Histogram::Bucket& b) {
     buckets.push_back({b.low, b.high, b.count});
   });
-  return {{"count", h.count()}, {"min", h.min()},     {"max", h.max()},
-          {"mean", h.mean()},   {"stdev", h.stdev()}, {"percentiles", percentiles},
-          {"buckets", buckets}};
+  // sum and saturated: what a reader needs to restore the histogram exactly (read_json.hpp);
+  // the sum as a decimal string, since it may not fit a JSON number's 64 bits.
+  return {{"count", h.count()}, {"min", h.min()},          {"max", h.max()},
+          {"mean", h.mean()},   {"stdev", h.stdev()},      {"percentiles", percentiles},
+          {"buckets", buckets}, {"sum", decimal(h.sum())}, {"saturated", h.saturated()}};
 }
 
 json to_json(const Result& r) {
   const RunConfig& c = r.config;
-  json timeseries = json::array();
-  for (size_t i = 0; i < r.seconds.size(); ++i) {
-    const SecondSummary& s = r.seconds[i];
-    timeseries.push_back({
-        {"t", static_cast<double>(i)},
-        {"wall", s.wall},
-        {"sent", s.stats.sent},
-        {"completed", s.stats.completed},
-        {"errors", s.stats.errors},
-        {"connect_errors", s.stats.connect_errors},
-        {"connects", s.stats.connects},
-        {"bytes_received", s.stats.bytes_received},
-        {"connections", s.stats.open_connections},
-        {"late", s.stats.late},
-        {"send_lag_max_us", static_cast<double>(s.stats.lag_max) / 1e3},
-        {"client", i < r.client.size() ? to_json(r.client[i]) : json(nullptr)},
-        {"latency_us",
-         {{"p50", static_cast<double>(s.p50) / 1e3},
-          {"p90", static_cast<double>(s.p90) / 1e3},
-          {"p99", static_cast<double>(s.p99) / 1e3},
-          {"max", static_cast<double>(s.max) / 1e3}}},
-    });
-  }
   return {
       {"schema", kJsonSchema},
       {"version", RINGFIRE_VERSION},
@@ -160,7 +142,8 @@ json to_json(const Result& r) {
         {"ring_features", r.features.describe()},
         {"wakeups", r.wakeups},
         {"cqes", r.cqes},
-        {"full_sq_submits", r.full_sq_submits}}},
+        {"full_sq_submits", r.full_sq_submits},
+        {"labels_kept", r.labels_kept}}},
       {"totals", counters_json(r.measured)},
       {"requests_per_second", r.requests_per_second()},
       {"bytes_per_second", r.bytes_per_second()},
@@ -171,27 +154,11 @@ json to_json(const Result& r) {
       {"connections", connections_json(r)},
       {"warmup", counters_json(r.warmup)},
       {"schedule", schedule_json(r)},
-      {"verdict", to_json(r.verdict)},
+      {"verdict", verdict_json(r)},
       {"thresholds", thresholds_json(r)},
-      {"timeseries", timeseries},
+      {"timeseries", timeseries_json(r)},
+      {"sources", sources_json(r)},
   };
-}
-
-void write_timeseries_csv(const Result& r, std::ostream& out) {
-  out << "t,wall,sent,completed,errors,connect_errors,bytes_received,connections,p50_us,p90_us,"
-         "p99_us,max_us,late,send_lag_max_us,connects\n";
-  for (size_t i = 0; i < r.seconds.size(); ++i) {
-    const SecondSummary& s = r.seconds[i];
-    char line[512];
-    std::snprintf(line, sizeof(line),
-                  "%zu,%.3f,%lu,%lu,%lu,%lu,%lu,%lu,%.1f,%.1f,%.1f,%.1f,%lu,%.1f,%lu\n", i, s.wall,
-                  s.stats.sent, s.stats.completed, s.stats.errors, s.stats.connect_errors,
-                  s.stats.bytes_received, s.stats.open_connections,
-                  static_cast<double>(s.p50) / 1e3, static_cast<double>(s.p90) / 1e3,
-                  static_cast<double>(s.p99) / 1e3, static_cast<double>(s.max) / 1e3, s.stats.late,
-                  static_cast<double>(s.stats.lag_max) / 1e3, s.stats.connects);
-    out << line;
-  }
 }
 
 void write_hdr_percentiles(const Histogram& h, std::ostream& out) {

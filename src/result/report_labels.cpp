@@ -55,7 +55,7 @@ void print_labels(const Result& r, std::ostream& out) {
   print_row("TOTAL", r.measured, r.latency, r.measured_seconds, out);
   for (const LabelSummary& l : r.labels) {
     std::string why;
-    for (size_t i = 1; i < kErrorClasses; ++i) {
+    for (size_t i = 0; i < kErrorClasses; ++i) {
       if (l.counters.errors[i] == 0) continue;
       why += (why.empty() ? "" : ", ") + std::to_string(l.counters.errors[i]) + " " +
              to_string(static_cast<ErrorClass>(i));
@@ -69,7 +69,7 @@ nlohmann::json labels_json(const Result& r) {
   for (const LabelSummary& l : r.labels) {
     const Counters& c = l.counters;
     nlohmann::json errors = nlohmann::json::object();
-    for (size_t i = 1; i < kErrorClasses; ++i)
+    for (size_t i = 0; i < kErrorClasses; ++i)
       errors[to_string(static_cast<ErrorClass>(i))] = c.errors[i];
     list.push_back({
         {"label", l.label},

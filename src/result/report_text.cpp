@@ -66,7 +66,7 @@ void print_counters(const Result& r, std::ostream& out) {
   out << fmt("  Status      1xx %" PRIu64 "  2xx %" PRIu64 "  3xx %" PRIu64 "  4xx %" PRIu64
              "  5xx %" PRIu64 "  other %" PRIu64 "\n",
              m.status[1], m.status[2], m.status[3], m.status[4], m.status[5], m.status[0]);
-  out << "  Errors     ";
+  out << "  Errors      " << kConnectErrorsKey << ' ' << m.connect_errors();
   for (size_t i = 0; i < kErrorClasses; ++i) {
     out << ' ' << to_string(static_cast<ErrorClass>(i)) << ' ' << m.errors[i];
   }

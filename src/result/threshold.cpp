@@ -44,6 +44,8 @@ bool set_metric(const std::string& name, Threshold& t) {
     t.kind = ThresholdMetric::kRps;
   } else if (name == "errors") {
     t.kind = ThresholdMetric::kErrors;
+  } else if (name == kConnectErrorsKey) {
+    t.kind = ThresholdMetric::kConnectErrors;
   } else if (name == "timeouts") {
     t.kind = ThresholdMetric::kErrorClass;
     t.error_class = ErrorClass::kTimeout;
@@ -198,6 +200,9 @@ ThresholdCheck evaluate(const Threshold& t, const Result& result) {
       break;
     case ThresholdMetric::kErrorClass:
       value = static_cast<double>(measured.error(t.error_class));
+      break;
+    case ThresholdMetric::kConnectErrors:
+      value = static_cast<double>(measured.connect_errors());
       break;
   }
   bool pass = false;

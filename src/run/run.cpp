@@ -14,6 +14,7 @@
 #include "ringfire/base/clock.hpp"
 #include "ringfire/engine/worker.hpp"
 #include "ringfire/machine/sysmon_server.hpp"
+#include "ringfire/result/merge.hpp"
 #include "ringfire/run/plan.hpp"
 #include "ringfire/scenario/request_mix.hpp"
 
@@ -29,50 +30,59 @@ double Result::bytes_per_second() const {
 
 namespace {
 
-void merge_seconds(Result& result, const std::vector<std::unique_ptr<Worker>>& workers) {
-  size_t count = 0;
-  for (const auto& w : workers) count = std::max(count, w->result().requests.seconds.size());
-  result.seconds.resize(count);
-  Histogram h;
-  for (size_t i = 0; i < count; ++i) {
-    SecondSummary& s = result.seconds[i];
-    h.reset();
-    for (const auto& w : workers) {
-      const auto& series = w->result().requests.seconds;
-      if (i >= series.size()) continue;
-      s.stats.add(series[i]);
-      for (const auto& [index, n] : series[i].latency)
-        h.add_bucket(Histogram::bucket_low(index), n);
-    }
-    s.p50 = h.value_at_percentile(50);
-    s.p90 = h.value_at_percentile(90);
-    s.p99 = h.value_at_percentile(99);
-    s.max = h.count() != 0 ? Histogram::bucket_high(Histogram::bucket_index(h.max())) : 0;
-    s.wall = result.start_wall + static_cast<double>(i);
+// One worker's figures as a result of their own (one worker, no source): the run merges them
+// with merge() (result/merge.hpp), as files of several machines are merged.
+Result partial_result(const RunConfig& config, const RunMarks& marks, double start_wall, int cpu,
+                      const WorkerResult& r) {
+  const LedgerResult& q = r.requests;
+  Result p;
+  p.config = config;
+  p.workers = 1;
+  p.worker_cpus = {cpu};
+  p.measured = q.measured;
+  p.warmup = q.warmup;
+  p.latency = q.latency;
+  p.service = q.service;
+  p.start_wall = start_wall;
+  p.seconds.resize(q.seconds.size());
+  for (size_t i = 0; i < q.seconds.size(); ++i) {
+    p.seconds[i].stats = q.seconds[i];
+    p.seconds[i].wall = start_wall + static_cast<double>(i);
   }
-}
-
-// Per label: the workers' figures summed; a run that did not count labels apart has one, the
-// totals.
-void merge_labels(Result& result, const std::vector<std::unique_ptr<Worker>>& workers) {
-  const std::vector<RequestSpec>& specs = result.config.scenario.requests;
-  result.labels_kept = keeps_labels(result.config.scenario);
-  result.labels.resize(result.labels_kept ? specs.size() : 1);
-  for (size_t l = 0; l < result.labels.size(); ++l) {
-    LabelSummary& s = result.labels[l];
-    s.label = l < specs.size() ? specs[l].label : result.config.url.target;
-    if (!result.labels_kept) {
-      s.counters = result.measured;
-      s.latency = result.latency;
-      continue;
-    }
-    for (const auto& w : workers) {
-      const std::vector<LabelResult>& labels = w->result().requests.labels;
-      if (l >= labels.size()) continue;
-      s.counters.add(labels[l].counters);
-      s.latency.merge(labels[l].latency);
+  // Per label: a run that did not count labels apart has one, the totals.
+  const std::vector<RequestSpec>& specs = config.scenario.requests;
+  p.labels_kept = keeps_labels(config.scenario);
+  p.labels.resize(p.labels_kept ? specs.size() : 1);
+  for (size_t l = 0; l < p.labels.size(); ++l) {
+    LabelSummary& s = p.labels[l];
+    s.label = l < specs.size() ? specs[l].label : config.url.target;
+    if (!p.labels_kept) {
+      s.counters = q.measured;
+      s.latency = q.latency;
+    } else if (l < q.labels.size()) {
+      s.counters = q.labels[l].counters;
+      s.latency = q.labels[l].latency;
     }
   }
+  p.schedule.send_lag = q.send_lag;
+  p.schedule.late = q.late;
+  p.schedule.backlog = r.backlog;
+  p.schedule.busy_rounds = r.busy_rounds;
+  p.schedule.max_backlog = r.max_backlog;
+  p.last_response_ns = q.last_response_ns;
+  p.connections_at_measure_start = r.connections_at_measure_start;
+  p.pipelining_stopped = r.pipelining_stopped;
+  p.connections = r.connections;
+  p.wakeups = r.wakeups;
+  p.cqes = r.cqes;
+  p.full_sq_submits = r.full_sq_submits;
+  p.stalled = r.stalled;
+  p.error = r.error;
+  p.features = r.features;
+  p.start_ns = marks.start_ns;
+  const uint64_t end_ns = std::max(marks.measure_start_ns, r.measured_end_ns);
+  p.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
+  return p;
 }
 
 // Each worker's preformatted requests. A batch that cannot go straight from a pool is written
@@ -121,7 +131,7 @@ RunFacts run_facts(const Result& result, const Plan& plan, ServerUsage server) {
   facts.worker_cpus = result.worker_cpus;
   facts.usable_cpus = static_cast<int>(plan.usable_cpus);
   facts.read_errors = result.measured.error(ErrorClass::kRead);
-  facts.connect_errors = result.measured.error(ErrorClass::kConnect);
+  facts.connect_errors = result.measured.connect_errors();
   facts.server = std::move(server);
   return facts;
 }
@@ -264,7 +274,6 @@ Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink&
   const WorkerConfig worker_settings = worker_config(config);
   for (const WorkerPlan& wp : plan.workers) {
     workers.push_back(make_worker(worker_settings, wp, mixes[workers.size()], marks));
-    result.worker_cpus.push_back(wp.cpu);
   }
   // Workers never take signals: the main thread's handler sets `stop`, which they poll.
   sigset_t all, previous;
@@ -277,37 +286,20 @@ Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink&
   release.store(true, std::memory_order_release);
   for (std::thread& t : threads) t.join();
 
-  uint64_t end_ns = marks.measure_start_ns;
-  result.workers = static_cast<uint32_t>(workers.size());
-  for (const auto& w : workers) {
-    const WorkerResult& r = w->result();
-    const LedgerResult& q = r.requests;
-    if (!r.error.empty() && result.error.empty()) result.error = r.error;
-    result.measured.add(q.measured);
-    result.warmup.add(q.warmup);
-    result.latency.merge(q.latency);
-    result.service.merge(q.service);
-    result.schedule.send_lag.merge(q.send_lag);
-    result.schedule.late += q.late;
-    result.last_response_ns = std::max(result.last_response_ns, q.last_response_ns);
-    result.connections_at_measure_start += r.connections_at_measure_start;
-    result.pipelining_stopped |= r.pipelining_stopped;
-    result.schedule.backlog += r.backlog;
-    result.schedule.busy_rounds += r.busy_rounds;
-    result.schedule.max_backlog = std::max(result.schedule.max_backlog, r.max_backlog);
-    result.connections.add(r.connections);
-    result.wakeups += r.wakeups;
-    result.cqes += r.cqes;
-    result.full_sq_submits += r.full_sq_submits;
-    end_ns = std::max(end_ns, r.measured_end_ns);
-    result.stalled |= r.stalled;
+  Result merged;
+  for (size_t i = 0; i < workers.size(); ++i) {
+    merge(merged, partial_result(config, marks, result.start_wall, plan.workers[i].cpu,
+                                 workers[i]->result()));
   }
-  result.features = workers.front()->result().features;
-  result.start_ns = marks.start_ns;
-  result.measured_seconds = static_cast<double>(end_ns - marks.measure_start_ns) * 1e-9;
+  merged.client = std::move(result.client);
+  result = std::move(merged);
   result.interrupted = stop.load();
-  merge_seconds(result, workers);
-  merge_labels(result, workers);
+  Source source;
+  source.host = host_name();
+  source.start_wall = result.start_wall;
+  source.end_wall = result.start_wall + result.measured_seconds;
+  source.clock = read_clock_state();
+  result.sources.push_back(std::move(source));
   result.verdict = judge(result.client, run_facts(result, plan, std::move(server_usage)));
   judge_schedule(result);  // after the verdict: it names the client's and the server's part
   result.outcome = judge_outcome(result, marks.measure_start_ns);

@@ -14,14 +14,15 @@ namespace {
 // name their most frequent cause.
 std::string errors_text(const Counters& m) {
   std::string why;
+  if (m.connect_errors() != 0) {
+    const ConnectFailure f = m.dominant_connect_failure();
+    why = std::to_string(m.connect_errors()) + " connect errors: " + to_string(f) + " \u2014 " +
+          meaning(f);
+  }
   for (size_t i = 0; i < kErrorClasses; ++i) {
     if (m.errors[i] == 0) continue;
     why += (why.empty() ? "" : ", ") + std::to_string(m.errors[i]) + " " +
            to_string(static_cast<ErrorClass>(i)) + " errors";
-    if (static_cast<ErrorClass>(i) == ErrorClass::kConnect) {
-      const ConnectFailure f = m.dominant_connect_failure();
-      why += std::string(": ") + to_string(f) + " \u2014 " + meaning(f);
-    }
   }
   return why;
 }

@@ -188,7 +188,7 @@ TEST(Cli, EveryHeaderIsSentAsGiven) {
 // The --json file of a run that never started: schema, config, and where and why it stopped.
 void expect_failure_json(const RingfireRun& run, const std::string& stage) {
   ASSERT_TRUE(run.result.is_object()) << "no --json file";
-  EXPECT_EQ(run.result.at("schema").get<std::string>(), "ringfire.result/1");
+  EXPECT_EQ(run.result.at("schema").get<std::string>(), "ringfire.result/2");
   const json& failure = run.result.at("failure");
   EXPECT_EQ(failure.at("stage").get<std::string>(), stage);
   // The reason is the line on stderr, without the prefix and the newline.

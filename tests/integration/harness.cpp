@@ -13,6 +13,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 
 namespace ringfire::testing {
@@ -275,8 +276,11 @@ RingfireRun run_ringfire(std::vector<std::string> args, std::chrono::seconds lim
   if (!process) return run;
   run.exit = process->wait(std::chrono::duration_cast<std::chrono::milliseconds>(limit));
   run.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  std::ifstream f(json_path);
-  if (f) run.result = nlohmann::json::parse(f, nullptr, false);
+  std::ifstream f(json_path, std::ios::binary);
+  if (f) {
+    run.result_text.assign(std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>());
+    run.result = nlohmann::json::parse(run.result_text, nullptr, false);
+  }
   keep_for_schema_check(json_path);
   std::filesystem::remove_all(dir);
   return run;

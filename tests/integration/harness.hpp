@@ -90,8 +90,9 @@ class RawServer {
 
 struct RingfireRun {
   ExitResult exit;
-  nlohmann::json result;  // the --json file, or null
-  double seconds = 0;     // wall time of the run
+  nlohmann::json result;    // the --json file, or null
+  std::string result_text;  // the --json file's bytes
+  double seconds = 0;       // wall time of the run
 };
 
 // Runs the ringfire binary with `args` (a --json file is added) and waits up to `limit`.

@@ -32,7 +32,7 @@ def test_json_to_stdout_validates(url, tmp, state):
     assert run.returncode == 0, run.stderr
     # stdout is the JSON and nothing else: the reader takes it, checked against the schema.
     result = ringfire_result.parse(run.stdout, "stdout", SCHEMA, strict=True).doc
-    assert result["schema"] == "ringfire.result/1"
+    assert result["schema"] == "ringfire.result/2"
     assert result["totals"]["completed"] > 0
     # The text report went to stderr, with the same count.
     report = run.stderr.decode()
@@ -69,7 +69,7 @@ def test_added_or_missing_fields_fail(url, tmp, state):
     # Every object is checked strictly: the labels and the connections as the rest.
     for path in ([], ["totals"], ["config"], ["run"], ["verdict", "evidence"],
                  ["timeseries", 0], ["timeseries", 0, "client"], ["latency_ns"], ["labels", 0],
-                 ["connections"], ["connect_latency_ns"]):
+                 ["connections"], ["connect_latency_ns"], ["sources", 0], ["sources", 0, "clock"]):
         doc = copy.deepcopy(result)
         target = doc
         for key in path:

@@ -63,6 +63,8 @@ TEST(ThresholdParse, EveryOtherMetric) {
     EXPECT_EQ(t.error_class, e);
     EXPECT_FALSE(t.is_latency());
   }
+  // Connect errors count attempts, not requests: a metric of their own, not an error class.
+  EXPECT_EQ(parse_ok("connect==0").kind, ThresholdMetric::kConnectErrors);
 }
 
 TEST(ThresholdParse, Operators) {
@@ -144,7 +146,7 @@ Result synthetic() {
   r.measured.completed = 950;
   r.measured.errors[static_cast<size_t>(ErrorClass::kTimeout)] = 30;
   r.measured.errors[static_cast<size_t>(ErrorClass::kClosed)] = 20;
-  r.measured.errors[static_cast<size_t>(ErrorClass::kConnect)] = 7;  // attempts, not requests
+  r.measured.connect_failures[static_cast<size_t>(ConnectFailure::kRefused)] = 7;  // attempts
   r.measured_seconds = 2;
   return r;
 }

@@ -24,6 +24,8 @@ namespace ringfire {
 
 class Histogram {
  public:
+  __extension__ using Sum = unsigned __int128;  // __extension__: no -Wpedantic warning
+
   // 2^kSubBucketBits exact values; then 2^kSubBucketBits / 2 linear sub-buckets per power of two.
   static constexpr unsigned kSubBucketBits = 8;
   static constexpr uint64_t kSubBuckets = uint64_t{1} << kSubBucketBits;
@@ -52,6 +54,7 @@ class Histogram {
   uint64_t min() const;                              // exact; 0 when empty
   uint64_t max() const;                              // exact; 0 when empty
   double mean() const;                               // exact (from the 128-bit running sum)
+  Sum sum() const { return sum_; }                   // of the values as recorded (clamped)
   // Population stdev around the exact mean, from bucket midpoints clamped to [min(), max()]
   // (so constant data gives 0). Good to ~1% when the spread is wider than a few buckets (~1% of
   // the values); for a cluster narrower than one bucket it is only as good as the bucket width.
@@ -79,6 +82,9 @@ class Histogram {
   // and count() round-trip exactly; min/max/mean then see `low`, so a reader restores those from
   // the report's own exact fields when it has them.
   void add_bucket(uint64_t low, uint64_t count) { record_n(low, count); }
+  // After add_bucket of every bucket, the exact figures of the histogram that wrote them: then
+  // this histogram is that one (count()'s samples in the same buckets). Ignored when empty.
+  void restore(uint64_t min, uint64_t max, Sum sum, uint64_t saturated);
 
   // Index of the bucket holding `value` (values above kMaxValue map to the top bucket).
   static constexpr size_t bucket_index(uint64_t value) {
@@ -102,7 +108,7 @@ class Histogram {
   static constexpr size_t bucket_count() { return bucket_index(kMaxValue) + 1; }
 
  private:
-  __extension__ using UInt128 = unsigned __int128;  // __extension__: no -Wpedantic warning
+  using UInt128 = Sum;
   static constexpr unsigned kHalfBits = kSubBucketBits - 1;
   static constexpr uint64_t kHalf = uint64_t{1} << kHalfBits;
 

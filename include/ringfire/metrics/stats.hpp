@@ -14,10 +14,10 @@ namespace ringfire {
 // Room for every ParseError value (http/http_parser.hpp; the ledger, which sees both, checks it).
 inline constexpr size_t kParseErrorSlots = 32;
 
-// Why a request (or, for kConnect, a connection attempt) failed. Every request class counts the
-// requests that ended that way (see RequestLedger::fail); the connection is closed and reopened.
+// Why a request failed. Every class counts the requests that ended that way (see
+// RequestLedger::fail); the connection is closed and reopened. A failed connection *attempt* is
+// no request: it is counted apart, by cause (ConnectFailure, Counters::connect_failures).
 enum class ErrorClass : uint8_t {
-  kConnect,      // connection attempt refused, reset or timed out (counts attempts, not requests)
   kRead,         // receive failed (ECONNRESET, ...) with requests outstanding
   kWrite,        // send failed or was short
   kTimeout,      // no complete response within --timeout of the send
@@ -29,11 +29,14 @@ enum class ErrorClass : uint8_t {
   // protocol did not (the connection stays open, and the response counts as an answer for -n).
   kUnexpectedStatus,
   kUnexpectedBodySize,
+  kCount,  // not a class: how many there are (the name table in stats.cpp is checked against it)
 };
-inline constexpr size_t kErrorClasses = 10;
-const char* to_string(ErrorClass e);
+inline constexpr size_t kErrorClasses = static_cast<size_t>(ErrorClass::kCount);
+const char* to_string(ErrorClass e);  // the JSON key: "timeout"
+// The JSON key of the connect errors, beside the classes' keys in "errors".
+inline constexpr const char* kConnectErrorsKey = "connect";
 
-// Why a connection attempt failed, from its errno (counted beside errors[kConnect], its total).
+// Why a connection attempt failed, from its errno.
 enum class ConnectFailure : uint8_t {
   kRefused,       // ECONNREFUSED
   kTimedOut,      // ETIMEDOUT, or ringfire's own connect timeout (--timeout)
@@ -42,20 +45,21 @@ enum class ConnectFailure : uint8_t {
   kUnreachable,   // ENETUNREACH / EHOSTUNREACH
   kReset,         // ECONNRESET
   kOther,
+  kCount,  // not a cause: how many there are (the tables in stats.cpp are checked against it)
 };
-inline constexpr size_t kConnectFailures = 7;
+inline constexpr size_t kConnectFailures = static_cast<size_t>(ConnectFailure::kCount);
 ConnectFailure connect_failure_of(int err);  // err: a positive errno
 const char* to_string(ConnectFailure f);     // the errno's name: "EADDRNOTAVAIL"
 const char* meaning(ConnectFailure f);       // one phrase: "no free local port"
 
 struct Counters {
-  uint64_t sent = 0;                 // requests handed to the kernel
-  uint64_t completed = 0;            // complete responses, any status
-  std::array<uint64_t, 6> status{};  // by class: [1]=1xx.. [5]=5xx, [0]=other (600-999)
-  std::array<uint64_t, kErrorClasses> errors{};
+  uint64_t sent = 0;                             // requests handed to the kernel
+  uint64_t completed = 0;                        // complete responses, any status
+  std::array<uint64_t, 6> status{};              // by class: [1]=1xx.. [5]=5xx, [0]=other (600-999)
+  std::array<uint64_t, kErrorClasses> errors{};  // failed requests by class
   // Parse errors by reason, indexed by ParseError (events: each also failed >= 1 request).
   std::array<uint64_t, kParseErrorSlots> parse_errors{};
-  // Connect errors by cause, indexed by ConnectFailure; they add up to errors[kConnect].
+  // Failed connection attempts (not requests) by cause, indexed by ConnectFailure.
   std::array<uint64_t, kConnectFailures> connect_failures{};
   uint64_t unsolicited = 0;     // responses (or junk) that arrived with no request to answer
   uint64_t in_flight = 0;       // sent, neither completed nor failed when the run stopped
@@ -69,13 +73,19 @@ struct Counters {
   uint64_t peer_closes = 0;  // connections the server closed after a response: announced
                              // (Connection: close) or between responses (not errors)
 
-  // Requests that failed: every class but kConnect, which counts connection attempts.
+  // Requests that failed, of every class.
   uint64_t failed() const {
     uint64_t n = 0;
-    for (size_t i = 1; i < kErrorClasses; ++i) n += errors[i];
+    for (const uint64_t e : errors) n += e;
     return n;
   }
   uint64_t error(ErrorClass e) const { return errors[static_cast<size_t>(e)]; }
+  // Failed connection attempts, of every cause.
+  uint64_t connect_errors() const {
+    uint64_t n = 0;
+    for (const uint64_t f : connect_failures) n += f;
+    return n;
+  }
   // Complete responses, whether or not their label's expect accepted them (what -n counts).
   uint64_t answered() const {
     return completed + error(ErrorClass::kUnexpectedStatus) +
@@ -100,7 +110,7 @@ struct SecondStats {
   uint64_t late = 0;              // open loop: sent more than 1 ms after the intended time
   uint64_t lag_max = 0;           // open loop: largest send lag (ns); max over workers
   // Latency of the responses completed in this second, as the non-empty buckets of a Histogram
-  // (index, count): sparse, so a long run stays small, and exact when workers are merged.
+  // (index, count) sorted by index: sparse, so a long run stays small, and exact when merged.
   std::vector<std::pair<uint32_t, uint64_t>> latency;
 
   void add(const SecondStats& o);

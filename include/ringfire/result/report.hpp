@@ -13,7 +13,9 @@
 
 namespace ringfire {
 
-inline constexpr const char* kJsonSchema = "ringfire.result/1";
+// The major version changes when a reader of the previous one would misread a file; /2 added
+// what merging needs (per-second buckets, exact histogram sums, sources).
+inline constexpr const char* kJsonSchema = "ringfire.result/2";
 
 void print_text(const Result& result, std::ostream& out);
 nlohmann::json to_json(const Result& result);
@@ -32,6 +34,12 @@ nlohmann::json labels_json(const Result& result);
 // The connections' figures: opening time, peak open, connect latency (report_connections.cpp).
 void print_connections(const Result& result, std::ostream& out);
 nlohmann::json connections_json(const Result& result);
+// The per-second rows (with their buckets, and the first source's machine samples), the
+// sources (host, window, clock; a second source on carries its own verdict and samples), and
+// the first source's verdict (src/result/report_series.cpp).
+nlohmann::json timeseries_json(const Result& result);
+nlohmann::json sources_json(const Result& result);
+nlohmann::json verdict_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
 // HdrHistogram's plotters read it.

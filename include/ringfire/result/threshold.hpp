@@ -19,9 +19,10 @@ enum class ThresholdMetric : uint8_t {
   kMean,        // latency (ns)
   kMax,
   kMin,
-  kRps,         // requests/s over the measured window
-  kErrors,      // failed requests: a count, or with `percent` a percentage of those sent
-  kErrorClass,  // the count of one error class (`timeouts` is kTimeout's)
+  kRps,            // requests/s over the measured window
+  kErrors,         // failed requests: a count, or with `percent` a percentage of those sent
+  kErrorClass,     // the count of one error class (`timeouts` is kTimeout's)
+  kConnectErrors,  // `connect`: failed connection attempts (not requests)
 };
 
 enum class ThresholdOp : uint8_t { kLess, kLessEqual, kGreater, kGreaterEqual, kEqual };

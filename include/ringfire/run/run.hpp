@@ -15,13 +15,15 @@
 #include "ringfire/metrics/connection_stats.hpp"
 #include "ringfire/metrics/histogram.hpp"
 #include "ringfire/metrics/stats.hpp"
+#include "ringfire/result/source.hpp"
 #include "ringfire/run/config.hpp"
 
 namespace ringfire {
 
+// One measured second: its figures with its latency buckets (result/merge.hpp's
+// second_latency() gives its percentiles), summed over workers and sources.
 struct SecondSummary {
-  SecondStats stats;                            // summed over workers (latency buckets merged)
-  uint64_t p50 = 0, p90 = 0, p99 = 0, max = 0;  // ns, from the merged buckets
+  SecondStats stats;
   double wall = 0;  // wall-clock time at the start of this second (unix seconds)
 };
 
@@ -92,6 +94,9 @@ struct Result {
   Outcome outcome;               // judged last, from everything above
   // One per config.thresholds, in order; empty when the run was interrupted (not evaluated).
   std::vector<ThresholdCheck> thresholds;
+  // The machines (processes) whose runs this result holds: one for a run of this process, none
+  // for a worker's partial result, several once files are merged (result/source.hpp).
+  std::vector<Source> sources;
 
   double requests_per_second() const;
   double bytes_per_second() const;
