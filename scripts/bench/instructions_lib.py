@@ -72,6 +72,10 @@ def run_client(cmd, prefix, timeout_s=RUN_TIMEOUT_S):
             proc.kill()
             proc.wait()
             raise RuntimeError(f"client run exceeded {timeout_s}s: {' '.join(cmd)}")
+        except BaseException:  # interrupted: leave no client behind
+            proc.kill()
+            proc.wait()
+            raise
     if rc != 0:
         with open(prefix + ".log", errors="replace") as f:
             tail = f.read()[-2000:]
