@@ -30,8 +30,9 @@ import time
 
 # A client run that takes longer than this is killed and the measurement fails.
 RUN_TIMEOUT_S = 600
-# Names that mark the worker thread's file (one of them is in every ringfire since the first ring).
-WORKER_MARKS = ("ringfire::Worker::loop", "ringfire::Worker::run")
+# Names that mark the worker thread's file: the worker before and after it became a template over
+# its transport (BasicWorker<PlainTcp>, net/transport.hpp).
+WORKER_MARKS = ("ringfire::Worker::loop", "ringfire::Worker::run", "ringfire::BasicWorker<")
 # One line of callgrind_annotate's per-function table: "1,234 (12.34%)  file:function [object]".
 ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+\([\s\d.]+%\)\s+(.*?)(?:\s+\[[^\]]*\])?\s*$")
 

@@ -23,14 +23,19 @@ constexpr const char* kErrorClassNames[] = {
 static_assert(std::size(kErrorClassNames) == kErrorClasses);
 
 constexpr const char* kConnectFailureNames[] = {
-    "ECONNREFUSED", "ETIMEDOUT", "EADDRNOTAVAIL", "EMFILE", "EHOSTUNREACH", "ECONNRESET", "other",
+    "ECONNREFUSED", "ETIMEDOUT",  "EADDRNOTAVAIL", "EMFILE",
+    "EHOSTUNREACH", "ECONNRESET", "handshake",     "other",
 };
 static_assert(std::size(kConnectFailureNames) == kConnectFailures);
 
 constexpr const char* kConnectFailureMeanings[] = {
-    "nothing listens there", "no answer within the connect timeout",
-    "no free local port",    "out of open files",
-    "no route to the host",  "reset by the peer",
+    "nothing listens there",
+    "no answer within the connect timeout",
+    "no free local port",
+    "out of open files",
+    "no route to the host",
+    "reset by the peer",
+    "the handshake failed or timed out",
     "another error",
 };
 static_assert(std::size(kConnectFailureMeanings) == kConnectFailures);
@@ -58,6 +63,8 @@ ConnectFailure connect_failure_of(int err) {
       return ConnectFailure::kUnreachable;
     case ECONNRESET:
       return ConnectFailure::kReset;
+    case EPROTO:  // what the worker reports for a failed handshake (kHandshakeFailed)
+      return ConnectFailure::kHandshake;
     default:
       return ConnectFailure::kOther;
   }

@@ -27,6 +27,7 @@ TEST(ConnectFailure, ErrnoMapsToItsCause) {
       {ENETUNREACH, ConnectFailure::kUnreachable, "EHOSTUNREACH"},
       {EHOSTUNREACH, ConnectFailure::kUnreachable, "EHOSTUNREACH"},
       {ECONNRESET, ConnectFailure::kReset, "ECONNRESET"},
+      {EPROTO, ConnectFailure::kHandshake, "handshake"},
       {EACCES, ConnectFailure::kOther, "other"},
       {0, ConnectFailure::kOther, "other"},
   };

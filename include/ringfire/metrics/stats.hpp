@@ -44,6 +44,7 @@ enum class ConnectFailure : uint8_t {
   kTooManyFiles,  // EMFILE / ENFILE from socket() or the ring's direct socket
   kUnreachable,   // ENETUNREACH / EHOSTUNREACH
   kReset,         // ECONNRESET
+  kHandshake,     // the transport's handshake failed or timed out (net/transport.hpp)
   kOther,
   kCount,  // not a cause: how many there are (the tables in stats.cpp are checked against it)
 };
