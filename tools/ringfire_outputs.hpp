@@ -7,6 +7,7 @@
 
 #include "ringfire/result/report.hpp"
 #include "ringfire/run/config.hpp"
+#include "ringfire/run/failure.hpp"
 #include "ringfire/run/run.hpp"
 
 namespace ringfire {

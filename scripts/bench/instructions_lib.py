@@ -32,7 +32,11 @@ import time
 RUN_TIMEOUT_S = 600
 # Names that mark the worker thread's file: the worker before and after it became a template over
 # its transport (BasicWorker<PlainTcp>, net/transport.hpp).
-WORKER_MARKS = ("ringfire::Worker::loop", "ringfire::Worker::run", "ringfire::BasicWorker<")
+WORKER_MARKS = (
+    "ringfire::Worker::loop",
+    "ringfire::Worker::run",
+    "ringfire::BasicWorker<ringfire::PlainTcp>::loop",
+)
 # One line of callgrind_annotate's per-function table: "1,234 (12.34%)  file:function [object]".
 ANNOTATE_LINE = re.compile(r"^\s*([\d,]+)\s+\([\s\d.]+%\)\s+(.*?)(?:\s+\[[^\]]*\])?\s*$")
 

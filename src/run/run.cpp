@@ -20,14 +20,6 @@
 
 namespace ringfire {
 
-double Result::requests_per_second() const {
-  return measured_seconds > 0 ? static_cast<double>(measured.completed) / measured_seconds : 0;
-}
-
-double Result::bytes_per_second() const {
-  return measured_seconds > 0 ? static_cast<double>(measured.bytes_received) / measured_seconds : 0;
-}
-
 namespace {
 
 // One worker's figures as a result of their own (one worker, no source): the run merges them

@@ -45,21 +45,6 @@ void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's plotters read it.
 void write_hdr_percentiles(const Histogram& h, std::ostream& out);
 
-// Where a run that got no response stopped (the --json "failure" object's "stage").
-enum class FailureStage : uint8_t {
-  kResolve,   // "resolve": the host name did not resolve
-  kConnect,   // "connect": no address accepted a connection
-  kSetup,     // "setup": the run could not start (rings, threads, memory)
-  kResponse,  // "response": the run went, and no response came back
-};
-const char* to_string(FailureStage stage);
-
-// The --json document of a failed run: everything to_json(*result) holds when the run started
-// (`result` non-null), else the schema, version and config (endpoint null until one answered);
-// plus "failure": {"stage", "reason"}, the reason being the line printed on stderr.
-nlohmann::json failure_json(const RunConfig& config, FailureStage stage, const std::string& reason,
-                            const Result* result = nullptr);
-
 // Writes `text` to `path` through a temporary file and a rename, so a reader never sees half a
 // report. Returns false with `error` set on failure.
 bool write_file(const std::string& path, const std::string& text, std::string& error);

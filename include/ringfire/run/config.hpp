@@ -12,14 +12,13 @@
 #include <vector>
 
 #include "ringfire/base/cpu_list.hpp"
+#include "ringfire/base/duration.hpp"
 #include "ringfire/engine/pacer.hpp"
 #include "ringfire/http/url.hpp"
 #include "ringfire/result/threshold.hpp"
 #include "ringfire/scenario/scenario.hpp"
 
 namespace ringfire {
-
-using Nanos = std::chrono::nanoseconds;
 
 // The rules validate() enforces are written beside each field ("rule:").
 struct RunConfig {
@@ -139,10 +138,6 @@ inline constexpr size_t kMaxBodyBytes = size_t{16} << 20;
 
 // Reads the whole of `path` into `body`. False with a one-line `error` naming the file and why.
 bool read_body_file(const std::string& path, std::string& body, std::string& error);
-
-// Parses "500ms", "10s", "2m", "1h", "250us", "100ns" (and a bare number of seconds).
-// Returns false on anything else, or on a negative or overflowing value.
-bool parse_duration(const std::string& text, Nanos& out);
 
 // Raises the soft RLIMIT_NOFILE to the hard limit: many connections need many descriptors, and
 // the default soft limit of 1024 is what makes other tools fail at 1,000 connections.

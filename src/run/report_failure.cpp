@@ -1,5 +1,6 @@
-// The report of a run that failed before or without a response: the same --json schema, so a
-// script reading the result file learns why instead of finding no file.
+// The --json document of a failed run (run/failure.hpp).
+#include "ringfire/run/failure.hpp"
+
 #include "ringfire/result/report.hpp"
 #include "ringfire/run/plan.hpp"
 
