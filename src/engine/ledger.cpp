@@ -66,6 +66,7 @@ void RequestLedger::finish(uint64_t now) {
     open_seconds_to(std::min((now - plan_.measure_start_ns) / kSecondNs, last_second_));
   }
   if (!result_.seconds.empty()) close_last_second();
+  if (!plan_.open_loop) result_.service = result_.latency;  // the same samples (complete())
 }
 
 // The oldest request was answered, but its label's expect refused the response: it failed (by

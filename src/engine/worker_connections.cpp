@@ -298,9 +298,18 @@ void BasicWorker<T>::on_timer(uint32_t id) {
     case State::kHandshaking:
       handshake_failed(id);  // no handshake within --timeout
       break;
-    case State::kOpen:
-      if (ledger_.outstanding(id) != 0) fail_and_reopen(id, ErrorClass::kTimeout);
+    case State::kOpen: {
+      // Deadlines are kept lazily (follow_deadline): this one may belong to a request answered
+      // since. The oldest stamped request's own deadline decides.
+      const uint64_t sent = ledger_.oldest_sent_ns(id);
+      if (sent == 0) break;  // nothing stamped is outstanding: the next stamp arms the timer
+      if (sent + timeout_ns_ > now_) {
+        timers_.arm(id, sent + timeout_ns_);
+        break;
+      }
+      fail_and_reopen(id, ErrorClass::kTimeout);
       break;
+    }
     case State::kIdle:
       break;
   }

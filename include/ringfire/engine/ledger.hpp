@@ -293,7 +293,8 @@ inline RequestLedger::Match RequestLedger::complete(uint32_t id, uint16_t status
   if (p.measured) {
     const uint64_t latency = now - p.intended_ns;
     result_.latency.record(latency);
-    result_.service.record(now - p.sent_ns);
+    // Closed loop: the intended time is the actual send, so service == latency (finish() copies).
+    if (plan_.open_loop) result_.service.record(now - p.sent_ns);
     second_latency_.record(latency);
     if (sec != nullptr) sec->completed++;
     if (label != nullptr) {

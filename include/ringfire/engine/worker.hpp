@@ -115,7 +115,8 @@ class BasicWorker final : public Worker {
   static void before_submit_hook(void* self) { static_cast<BasicWorker*>(self)->before_submit(); }
   void on_send(uint32_t id, int res);
   void on_recv(uint32_t id, int res, uint32_t flags);
-  uint64_t parse(uint32_t id, const char* data, size_t len);
+  // Inlined into on_recv (worker.cpp): the per-receive path.
+  [[gnu::always_inline]] inline uint64_t parse(uint32_t id, const char* data, size_t len);
   bool on_response(uint32_t id);
   void on_parse_error(uint32_t id);
   void maybe_send(uint32_t id);
