@@ -148,7 +148,7 @@ git diff --quiet HEAD -- src include 2>/dev/null || rev="$rev+dirty"
 mkdir -p "$out"
 echo "servers: nginx on 127.0.0.1:$nginx_port, ringfire-target on $target_addr (CPU 0);" \
   "clients on CPU 1; $repeats x ${duration}s per cell" >&2
-python3 scripts/bench/bench_lib.py \
+python3 scripts/bench/vs_wrk.py \
   --ringfire "$bin/ringfire" --pingpong "$bin/ringfire-pingpong" \
   --pipeline-lua scripts/bench/wrk-pipeline.lua \
   --server "nginx=$nginx_pid=http://127.0.0.1:$nginx_port/" \

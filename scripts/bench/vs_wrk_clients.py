@@ -1,0 +1,132 @@
+"""How the wrk comparison runs each client (wrk, ringfire, ringfire-pingpong) pinned to the client
+CPU: the command line of each, a measured run (client and server CPU per request), and the
+separate traced runs that count syscalls per request (perf when it works, strace -c for the
+breakdown; tracing slows the client, so these never feed the CPU or throughput figures).
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from client_reports import (PARSE_ERRORS, completed_of, parse_perf, parse_pingpong,
+                            parse_ringfire, parse_strace, parse_wrk)
+from cpu_accounting import run_client
+
+# A client that overstays its duration by this much is killed and its run marked failed.
+GRACE_S = 30.0
+# The 1-connection latency case: the blocking ping-pong is the floor ringfire is held to.
+LATENCY_CLIENTS = ("pingpong", "wrk", "ringfire")
+# Steady-state syscall counts leave out the first second: connection set-up and warm-up.
+STEADY_DELAY_S = 1.0
+
+
+class Clients:
+    """The clients of one bench run, pinned to args.client_cpu (inside args.netns with --rfs)."""
+
+    def __init__(self, args):
+        self.args = args
+        netns = ["ip", "netns", "exec", args.netns] if args.netns else []
+        self.pin = netns + ["taskset", "-c", str(args.client_cpu)]
+
+    def command(self, client, url, conns, pipeline, duration_s, json_path, latency=False,
+                warmup_s=0):
+        """warmup_s: ringfire excludes that first part from its counts; wrk runs it on top."""
+        d = f"{duration_s + (warmup_s if client == 'wrk' else 0):g}s"
+        if client == "wrk":
+            cmd = self.pin + ["wrk", "-t1", f"-c{conns}", f"-d{d}", "--timeout", "5s"]
+            if latency:
+                cmd.append("--latency")
+            if pipeline > 1:
+                cmd += ["-s", self.args.pipeline_lua, url, "--", str(pipeline)]
+            else:
+                cmd.append(url)
+            return cmd
+        if client == "pingpong":
+            return self.pin + [self.args.pingpong, "-d", d, "--json", json_path, url]
+        return self.pin + [self.args.ringfire, "-t", "1", "--cpus", str(self.args.client_cpu),
+                           "-c", str(conns), "-p", str(pipeline), "-d", d, "--timeout", "5s",
+                           "--warmup", f"{warmup_s:g}s", "-q", "--json", json_path, url]
+
+    def run(self, client, server, case, duration_s, latency=False):
+        with tempfile.TemporaryDirectory() as tmp:
+            json_path = os.path.join(tmp, "ringfire.json")
+            cmd = self.command(client, server["url"], case["conns"], case["pipeline"],
+                               duration_s, json_path, latency)
+            r = run_client(cmd, server["pid"], duration_s + GRACE_S, self.args.client_cpu)
+            try:
+                parsed = (parse_wrk(r["stdout"]) if client == "wrk" else
+                          parse_pingpong(json_path) if client == "pingpong" else
+                          parse_ringfire(json_path))
+            except PARSE_ERRORS as e:
+                parsed = {"parse_error": str(e)}
+        r.update(parsed)
+        ok = r["status"] == 0 and r.get("completed", 0) > 0 and r["client_cpu_s"] is not None
+        r["ok"] = ok
+        if ok:
+            r["client_us_per_req"] = r["client_cpu_s"] * 1e6 / r["completed"]
+            r["client_cpu_pct"] = 100.0 * r["client_cpu_s"] / r["wall_s"]
+            r["server_cpu_pct"] = 100.0 * r["server_cpu_s"] / r["wall_s"]
+            if r.get("client_core_busy_s") is not None:
+                r["core_us_per_req"] = r["client_core_busy_s"] * 1e6 / r["completed"]
+        else:
+            print(f"  FAILED: {' '.join(cmd)}\n  {r['stderr'].strip()[-400:]}", file=sys.stderr)
+        r["stdout"] = r["stdout"][-2000:]
+        return r
+
+    def syscalls(self, client, server, case, duration_s, tmp):
+        """Syscalls per request from a traced run: perf's count if perf works, strace's breakdown."""
+        res = {}
+        json_path = os.path.join(tmp, "sc.json")
+        if self.args.perf:
+            perf_out = os.path.join(tmp, "perf.txt")
+            cmd = ["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-o", perf_out, "--"]
+            cmd += self.command(client, server["url"], case["conns"], case["pipeline"],
+                                duration_s, json_path)
+            r = run_client(cmd, None, duration_s + GRACE_S)
+            count = parse_perf(perf_out)
+            done = completed_of(client, r, json_path)
+            if count and done:
+                res["perf_syscalls"] = count
+                res["perf_completed"] = done
+                res["syscalls_per_req"] = count / done
+            # Steady state: perf starts counting STEADY_DELAY_S after the start (connections are
+            # up by then); ringfire counts only the responses after an equal warm-up, wrk's total
+            # is prorated to the same window (it has no warm-up of its own).
+            cmd = ["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-o", perf_out,
+                   "-D", str(int(STEADY_DELAY_S * 1000)), "--"]
+            cmd += self.command(client, server["url"], case["conns"], case["pipeline"],
+                                duration_s, json_path, warmup_s=STEADY_DELAY_S)
+            r = run_client(cmd, None, duration_s + STEADY_DELAY_S + GRACE_S)
+            count = parse_perf(perf_out)
+            done = completed_of(client, r, json_path)
+            if client == "wrk":
+                done = done * duration_s / (duration_s + STEADY_DELAY_S)
+            if count and done:
+                res["steady_syscalls_per_req"] = count / done
+        strace_out = os.path.join(tmp, "strace.txt")
+        cmd = ["strace", "-c", "-f", "-o", strace_out]
+        cmd += self.command(client, server["url"], case["conns"], case["pipeline"], duration_s,
+                            json_path)
+        r = run_client(cmd, None, duration_s + GRACE_S)
+        calls = parse_strace(strace_out)
+        done = completed_of(client, r, json_path)
+        if calls and done:
+            total = sum(calls.values())
+            res["strace_completed"] = done
+            res["strace_syscalls"] = total
+            res["strace_per_req"] = {k: v / done for k, v in sorted(calls.items(),
+                                                                      key=lambda kv: -kv[1])}
+            res.setdefault("syscalls_per_req", total / done)
+        return res
+
+
+def perf_works():
+    """Whether perf can count raw_syscalls:sys_enter here (else strace -c counts them)."""
+    if shutil.which("perf") is None:
+        return False
+    r = subprocess.run(["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "--", "true"],
+                       capture_output=True, text=True, timeout=30)
+    return r.returncode == 0 and "raw_syscalls:sys_enter" in r.stderr and "not supported" \
+        not in r.stderr
