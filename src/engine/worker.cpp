@@ -186,7 +186,13 @@ template <Transport T>
 void BasicWorker<T>::send_requests(uint32_t id, uint32_t n) {
   Connection& c = conns_[id];
   // The transport turns the HTTP bytes into wire bytes (plain TCP: the same memory).
-  const std::span<const char> bytes = transport_.seal(c.session, write_batch(id, n));
+  send_wire(id, transport_.seal(c.session, write_batch(id, n)));
+}
+
+// The one send of wire bytes on `id`: requests, or what a transport's handshake wants sent.
+template <Transport T>
+void BasicWorker<T>::send_wire(uint32_t id, std::span<const char> bytes) {
+  Connection& c = conns_[id];
   ledger_.sent_wire(bytes.size(), now_);
   io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
@@ -362,6 +368,7 @@ template void BasicWorker<PlainTcp>::queue_requests(uint32_t id, uint32_t first,
                                                     uint64_t intended, bool measured);
 template std::span<const char> BasicWorker<PlainTcp>::write_batch(uint32_t id, uint32_t n);
 template void BasicWorker<PlainTcp>::send_requests(uint32_t id, uint32_t n);
+template void BasicWorker<PlainTcp>::send_wire(uint32_t id, std::span<const char> bytes);
 template void BasicWorker<PlainTcp>::on_send(uint32_t id, int res);
 template void BasicWorker<PlainTcp>::on_recv(uint32_t id, int res, uint32_t flags);
 template bool BasicWorker<PlainTcp>::on_response(uint32_t id);

@@ -133,14 +133,7 @@ template <Transport T>
 void BasicWorker<T>::send_handshake(uint32_t id) {
   Connection& c = conns_[id];
   const std::span<const char> bytes = transport_.handshake_output(c.session);
-  if (bytes.empty()) return;
-  ledger_.sent_wire(bytes.size(), now_);
-  io_uring_sqe* sqe = ring_.sqe();
-  io_uring_prep_send(sqe, fixed_files_ ? static_cast<int>(id) : c.fd, bytes.data(), bytes.size(),
-                     MSG_NOSIGNAL | MSG_WAITALL);
-  sqe->user_data = tag(Op::kSend, id, c.generation);
-  if (fixed_files_) sqe->flags |= IOSQE_FIXED_FILE;
-  if (skip_send_cqes_) sqe->flags |= IOSQE_CQE_SKIP_SUCCESS;
+  if (!bytes.empty()) send_wire(id, bytes);
 }
 
 // The handshake failed or ran out of time: no request was on the connection, so it counts as a

@@ -122,6 +122,7 @@ class BasicWorker final : public Worker {
   void maybe_send(uint32_t id);
   void queue_requests(uint32_t id, uint32_t first, uint32_t n, uint64_t intended, bool measured);
   void send_requests(uint32_t id, uint32_t n);
+  void send_wire(uint32_t id, std::span<const char> bytes);
   std::span<const char> write_batch(uint32_t id, uint32_t n);
   void follow_deadline(uint32_t id);
 
