@@ -191,6 +191,10 @@ TEST(Scenario, LabelBytesAreWhatTheTargetReadAndSentPerPath) {
     }
     EXPECT_EQ(u(totals, "bytes_sent"), sent);
     EXPECT_EQ(u(totals, "bytes_received"), received);
+    // The HTTP bytes (what was rendered, what the parser consumed) against the target's count too;
+    // on plain TCP they are the wire bytes.
+    EXPECT_EQ(u(totals, "http_bytes_sent"), sent);
+    EXPECT_EQ(u(totals, "http_bytes_received"), received);
     // The sizes differ as meant: HEAD answers are heads only.
     ASSERT_GT(target["head"].responses, 0u);
     EXPECT_LT(target["head"].response_bytes / target["head"].responses,

@@ -53,12 +53,12 @@ struct QueuedRequest {
 
 // Everything the ledger measured; the worker's result embeds it and the run merges it.
 struct LedgerResult {
-  Counters measured;                 // requests whose measured flag was set when queued
-  Counters warmup;                   // the rest, reported apart
-  Histogram latency;                 // from the intended send time (closed loop: the actual send)
-  Histogram service;                 // from the actual send
-  Histogram send_lag;                // open loop: actual − intended send
-  uint64_t late = 0;                 // open loop: sent more than kLateNs after intended
+  Counters measured;   // requests whose measured flag was set when queued
+  Counters warmup;     // the rest, reported apart
+  Histogram latency;   // from the intended send time (closed loop: the actual send)
+  Histogram service;   // from the actual send (closed loop: latency, copied at finish)
+  Histogram send_lag;  // open loop: actual − intended send
+  uint64_t late = 0;   // open loop: sent more than kLateNs after intended
   std::vector<SecondStats> seconds;  // index 0 = first measured second
   uint64_t last_response_ns = 0;     // when the last response completed (0: none)
   std::vector<LabelResult> labels;   // LedgerPlan::labels' order; empty when not kept
