@@ -19,17 +19,31 @@ using namespace worker_detail;
 
 namespace {
 
-constexpr unsigned kRecvBufferSize = 16 * 1024;
 constexpr uint64_t kStallLimitNs = 10'000'000'000;  // -n alone: give up after 10 s of silence
 
-unsigned recv_buffer_count(uint32_t connections) {
-  // Enough for every connection to have a few buffers' worth in the CQ at once; a power of two
-  // (the buffer ring requires it), at most 4096 (64 MiB of 16 KiB buffers per worker).
-  static_assert(size_t{4096} * kRecvBufferSize == size_t{64} << 20);
+// The receive pool: a number of buffers and their size, at most 64 MiB per worker.
+struct RecvPool {
+  unsigned count;
+  unsigned size;
+};
+
+RecvPool recv_pool(uint32_t connections) {
+  // Enough buffers for every connection to have a few in the CQ at once; a power of two (the
+  // buffer ring requires it), from 256 to 4096. As large as the 64 MiB budget allows, up to
+  // 64 KiB: a receive takes what the socket holds up to one buffer, so a large response arrives
+  // in a quarter of the completions it would take in 16 KiB buffers (120 KB: 8 → 2, and the
+  // worker's instructions per response roughly halve; docs/performance.md). A small response
+  // touches only the first page of its buffer, so small ones cost no memory for the size.
+  constexpr size_t kPoolBytes = size_t{64} << 20;
+  constexpr unsigned kMaxSize = 64 * 1024;
+  constexpr unsigned kMinSize = 16 * 1024;
   const unsigned want = std::clamp<unsigned>(connections * 4, 256, 4096);
-  unsigned n = 1;
-  while (n < want) n <<= 1;
-  return n;
+  unsigned count = 1;
+  while (count < want) count <<= 1;
+  const auto size =
+      static_cast<unsigned>(std::clamp<size_t>(kPoolBytes / count, kMinSize, kMaxSize));
+  static_assert(size_t{4096} * kMinSize == kPoolBytes && size_t{256} * kMaxSize <= kPoolBytes);
+  return {count, size};
 }
 
 LedgerPlan ledger_plan(const WorkerConfig& config, const WorkerPlan& plan, const RequestMix& mix,
@@ -128,8 +142,8 @@ bool BasicWorker<T>::setup() {
   options.sqpoll = config_.sqpoll;
   if (ring_.init(options, result_.error) != 0) return false;  // needs EXT_ARG (checked there)
   ring_.set_before_submit(&BasicWorker::before_submit_hook, this);
-  if (buffers_.init(ring_.get(), recv_buffer_count(plan_.connections), kRecvBufferSize,
-                    result_.error) != 0) {
+  const RecvPool pool = recv_pool(plan_.connections);
+  if (buffers_.init(ring_.get(), pool.count, pool.size, result_.error) != 0) {
     return false;
   }
   const RingFeatures& f = ring_.features();
