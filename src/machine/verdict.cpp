@@ -217,7 +217,7 @@ Verdict judge(std::span<const Delta> series, const RunFacts& facts) {
   // A summary that names the oversubscription, the server's CPU use or the quota is not
   // repeated by a flag.
   Named named;
-  named.oversubscription = v.client_bound && e.oversubscribed;
+  named.oversubscription = v.client_bound && e.oversubscribed && !v.both_saturated;
   named.server_cpu_bound = v.both_saturated;
   named.quota = v.client_bound;
   add_flags(e, missing_worker_seconds, named, v.flags);
