@@ -51,6 +51,8 @@ class QuotaCgroup {
     std::istringstream pids(read_file(dir_ + "/cgroup.procs"));
     for (std::string pid; pids >> pid;) write_file(top_ + "/cgroup.procs", pid);
     ::rmdir(dir_.c_str());
+    // Handed down for this test only: taken back (refused, harmlessly, if others now use it).
+    if (enabled_cpu_) write_file(top_ + "/cgroup.subtree_control", "-cpu");
   }
   bool ok() const { return !dir_.empty(); }
   const std::string& skip_reason() const { return skip_reason_; }
@@ -70,13 +72,20 @@ class QuotaCgroup {
       return why = top + "/cgroup.controllers lacks cpu", false;
     }
     // Children get the cpu controller only when the parent hands it down.
-    if (read_file(top + "/cgroup.subtree_control").find("cpu") == std::string::npos &&
-        !write_file(top + "/cgroup.subtree_control", "+cpu")) {
-      return why = "cannot enable cpu in " + top + "/cgroup.subtree_control", false;
+    if (read_file(top + "/cgroup.subtree_control").find("cpu") == std::string::npos) {
+      if (!write_file(top + "/cgroup.subtree_control", "+cpu")) {
+        return why = "cannot enable cpu in " + top + "/cgroup.subtree_control", false;
+      }
+      enabled_cpu_ = true;
     }
-    return make(top, name, 2, why, [&](const std::string& dir) {
+    const bool made = make(top, name, 2, why, [&](const std::string& dir) {
       return write_file(dir + "/cpu.max", std::to_string(quota_us) + " 100000");
     });
+    if (!made && enabled_cpu_) {
+      write_file(top + "/cgroup.subtree_control", "-cpu");
+      enabled_cpu_ = false;
+    }
+    return made;
   }
   bool make_v1(const std::string& top, const std::string& name, uint64_t quota_us,
                std::string& why) {
@@ -103,6 +112,7 @@ class QuotaCgroup {
 
   std::string dir_, top_, skip_reason_;
   int version_ = 0;
+  bool enabled_cpu_ = false;
 };
 
 int usable_cpu_count() {
