@@ -75,6 +75,9 @@ std::string client_late(const ScheduleFacts& f) {
   const std::string lag = format_duration(f.lag_p99_ns);
   const std::string head =
       "the client sent late with connections free (send lag p99 " + lag + "): ";
+  // The kernel's count first, as in the client verdict: a throttled client waits like one whose
+  // CPU another process takes.
+  if (!f.quota.empty()) return head + f.quota + " (see Client)";
   if (f.oversubscribed) {
     return head + format("its %d workers share %d CPU%s and wait for each other (see Client)",
                          f.workers, f.plan_cpus, f.plan_cpus == 1 ? "" : "s");
@@ -102,6 +105,7 @@ void schedule_facts_from(const Verdict& v, ScheduleFacts& f) {
   f.server = e.server.found ? verdict_detail::server_name(e.server) : "";
   f.server_cpu = e.server.cpu;
   f.server_cpus = e.server.cpus;
+  f.quota = e.quota_throttled > 0 ? verdict_detail::quota_text(e) : "";
 }
 
 ScheduleVerdict judge_schedule(const ScheduleFacts& f) {

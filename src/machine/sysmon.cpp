@@ -58,6 +58,7 @@ Sampler::Sampler(const sockaddr_storage& target, std::vector<pid_t> worker_tids)
   iface_ = interface_for(target);
   line_rate_mbps_ = read_line_rate_mbps(iface_);
   cpus_ = usable_cpus();
+  cgroup_ = find_cgroup_cpu();
   long hz = ::sysconf(_SC_CLK_TCK);
   ticks_per_second_ = hz > 0 ? static_cast<double>(hz) : 100;
   buf_.reserve(16384);
@@ -120,6 +121,7 @@ void Sampler::take(Sample& out) {
   out.tcp = TcpCounters{};
   if (read_small_file("/proc/net/snmp", buf_)) parse_snmp(buf_, out.tcp);
   if (read_small_file("/proc/net/netstat", buf_)) parse_netstat(buf_, out.tcp);
+  read_cgroup_throttle(cgroup_.stat_files, out.quota, buf_);
 }
 
 namespace {
@@ -217,6 +219,21 @@ void diff_tcp(const Sample& a, const Sample& b, Delta& d) {
   }
 }
 
+// Of the cgroups on the path, the one stopped longest in the interval: the quota that bit.
+void diff_quota(const Sample& a, const Sample& b, Delta& d) {
+  QuotaDelta& q = d.quota;
+  if (a.quota.size() != b.quota.size()) return;
+  for (size_t i = 0; i < b.quota.size(); ++i) {
+    if (!a.quota[i].ok || !b.quota[i].ok) continue;
+    const uint64_t us = grew(a.quota[i].throttled_us, b.quota[i].throttled_us);
+    if (q.ok && us <= q.throttled_us) continue;
+    q.ok = true;
+    q.periods = grew(a.quota[i].periods, b.quota[i].periods);
+    q.throttled = grew(a.quota[i].throttled, b.quota[i].throttled);
+    q.throttled_us = us;
+  }
+}
+
 }  // namespace
 
 Delta Sampler::diff(const Sample& a, const Sample& b) {
@@ -237,6 +254,7 @@ Delta Sampler::diff(const Sample& a, const Sample& b) {
 
   diff_nic(a, b, d.seconds, d);
   diff_tcp(a, b, d);
+  diff_quota(a, b, d);
   return d;
 }
 

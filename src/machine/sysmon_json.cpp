@@ -106,6 +106,14 @@ nlohmann::json to_json(const Delta& d) {
   } else {
     j["tcp"] = nullptr;
   }
+
+  const QuotaDelta& q = d.quota;
+  if (q.ok) {
+    j["quota"] = {
+        {"periods", q.periods}, {"throttled", q.throttled}, {"throttled_us", q.throttled_us}};
+  } else {
+    j["quota"] = nullptr;
+  }
   return j;
 }
 

@@ -188,22 +188,10 @@ double usable_cpus() {
   CPU_ZERO(&set);
   double cpus = 1;
   if (::sched_getaffinity(0, sizeof(set), &set) == 0) cpus = CPU_COUNT(&set);
-  // A cgroup v2 quota (containers, systemd CPUQuota=) limits us below the affinity mask; every
-  // ancestor's cpu.max applies, so take the smallest along the path.
-  std::string text;
-  if (!sysmon_text::read_small_file("/proc/self/cgroup", text)) return cpus;
-  std::string path = parse_cgroup_v2_path(text);
-  while (!path.empty() && path.find("..") == std::string::npos) {
-    std::string file = "/sys/fs/cgroup" + (path == "/" ? std::string() : path) + "/cpu.max";
-    if (sysmon_text::read_small_file(file.c_str(), text)) {
-      double quota = parse_cpu_max(text);
-      if (quota > 0) cpus = std::min(cpus, quota);
-    }
-    if (path == "/") break;
-    size_t slash = path.rfind('/');
-    path = slash == 0 ? "/" : path.substr(0, slash);
-  }
-  return cpus;
+  // A cgroup quota (containers, systemd CPUQuota=) limits us below the affinity mask; every
+  // ancestor's applies, and find_cgroup_cpu() keeps the smallest along the path.
+  const double quota = find_cgroup_cpu().quota_cpus;
+  return quota > 0 ? std::min(cpus, quota) : cpus;
 }
 
 }  // namespace ringfire

@@ -13,9 +13,12 @@ using verdict_detail::add_flags;
 using verdict_detail::format;
 using verdict_detail::gather;
 using verdict_detail::judge_server;
+using verdict_detail::Named;
 using verdict_detail::percent;
 using verdict_detail::PerWorker;
 using verdict_detail::pick_workers;
+using verdict_detail::quota_text;
+using verdict_detail::server_cpu_bound;
 using verdict_detail::server_name;
 
 std::string verdict_detail::format(const char* fmt, ...) {
@@ -25,6 +28,12 @@ std::string verdict_detail::format(const char* fmt, ...) {
   std::vsnprintf(buf, sizeof(buf), fmt, args);
   va_end(args);
   return buf;
+}
+
+std::string verdict_detail::quota_text(const VerdictEvidence& e) {
+  return format("CPU quota throttled the client (%llu periods, %.0f ms)",
+                static_cast<unsigned long long>(e.quota_throttled),
+                static_cast<double>(e.quota_throttled_us) / 1e3);
 }
 
 namespace {
@@ -51,8 +60,10 @@ int distinct_cpus(std::vector<int> cpus) {
   return static_cast<int>(std::count_if(cpus.begin(), cpus.end(), [](int c) { return c >= 0; }));
 }
 
-// Who takes the starved worker's CPU, as far as the run can tell.
+// Who takes the starved worker's CPU, as far as the run can tell. The kernel's count of quota
+// throttling comes first: a throttled thread waits exactly like one whose CPU is taken.
 std::string competitor(const VerdictEvidence& e, const RunFacts& facts) {
+  if (e.quota_throttled > 0) return quota_text(e);
   const size_t w = static_cast<size_t>(e.starved_worker);
   const int cpu = w < facts.worker_cpus.size() ? facts.worker_cpus[w] : -1;
   const int sharing = cpu >= 0 ? workers_on(facts.worker_cpus, cpu) : 0;
@@ -70,6 +81,11 @@ std::string competitor(const VerdictEvidence& e, const RunFacts& facts) {
 
 std::string advice(const VerdictEvidence& e) {
   const std::string higher = "the server's real capacity is higher than measured";
+  if (e.quota_throttled > 0) {
+    return higher +
+           " — raise the client's CPU quota (the container's CPU limit: cgroup cpu.max, "
+           "cpu.cfs_quota_us), or add machines";
+  }
   if (e.oversubscribed) {
     return format(
         "ringfire's own workers are oversubscribed — use -t %d (one per usable CPU), "
@@ -86,12 +102,20 @@ std::string advice(const VerdictEvidence& e) {
   return higher + " — give ringfire more CPUs, or more machines";
 }
 
-void find_reasons(const VerdictEvidence& e, const RunFacts& facts, Verdict& v) {
+// Which rules made the run client-bound (verdict.hpp's numbering).
+struct Rules {
+  bool busy = false, waited = false, process = false;
+};
+
+Rules find_reasons(const VerdictEvidence& e, const RunFacts& facts, Verdict& v) {
+  Rules rules;
   if (e.hot_worker >= 0 && enough(e.hot_seconds, e.seconds)) {
+    rules.busy = true;
     v.reasons.push_back(format("worker %d at ≥%.0f%% CPU for %zu of %zu s", e.hot_worker,
                                percent(kWorkerBusy), e.hot_seconds, e.seconds));
   }
   if (e.starved_worker >= 0 && enough(e.starved_seconds, e.seconds)) {
+    rules.waited = true;
     v.reasons.push_back(
         format("worker %d waited for a CPU ≥%.0f%% of the time for %zu of %zu s "
                "(mean %.0f%%): %s",
@@ -99,10 +123,41 @@ void find_reasons(const VerdictEvidence& e, const RunFacts& facts, Verdict& v) {
                percent(e.wait_mean), competitor(e, facts).c_str()));
   }
   if (e.usable_cpus > 0 && enough(e.process_hot_seconds, e.seconds)) {
-    v.reasons.push_back(format("the process used ≥%.0f%% of its %.3g CPUs for %zu of %zu s",
-                               percent(kProcessBusy), e.usable_cpus, e.process_hot_seconds,
-                               e.seconds));
+    rules.process = true;
+    std::string reason =
+        format("the process used ≥%.0f%% of its %.3g CPUs for %zu of %zu s", percent(kProcessBusy),
+               e.usable_cpus, e.process_hot_seconds, e.seconds);
+    if (e.quota_throttled > 0) reason += ": " + quota_text(e);
+    v.reasons.push_back(std::move(reason));
   }
+  return rules;
+}
+
+// Client-bound by its own CPU, not by a quota or by a server on its CPUs, while the server used
+// all of its own: neither side's capacity was measured alone.
+bool both_saturated(const VerdictEvidence& e, const Rules& rules) {
+  return (rules.busy || rules.process) && e.quota_throttled == 0 && !e.server.shares_cpu &&
+         server_cpu_bound(e.server);
+}
+
+std::string both_summary(const VerdictEvidence& e, const Verdict& v, const Rules& rules) {
+  // The client's own-CPU reason: the busy worker's (first), else the process's (last).
+  const std::string& client = rules.busy ? v.reasons.front() : v.reasons.back();
+  return format(
+      "CLIENT AND SERVER BOTH AT THEIR LIMIT: %s, and the server (%s) used %.2f of the %d "
+      "CPU%s it may run on — the figure is the pair's, not the server's capacity; a second "
+      "client machine tells them apart (--shard I/N on each, then ringfire merge)",
+      client.c_str(), server_name(e.server).c_str(), e.server.cpu, e.server.cpus,
+      e.server.cpus == 1 ? "" : "s");
+}
+
+std::string client_bound_summary(const VerdictEvidence& e, const Verdict& v) {
+  std::string line = "CLIENT-BOUND: " + v.reasons.front();
+  // A busy worker's reason does not name the quota that held the process back: add it.
+  if (e.quota_throttled > 0 && line.find("CPU quota") == std::string::npos) {
+    line += "; " + quota_text(e);
+  }
+  return line + "; " + advice(e);
 }
 
 std::string quiet_summary(const VerdictEvidence& e, size_t flags) {
@@ -156,12 +211,23 @@ Verdict judge(std::span<const Delta> series, const RunFacts& facts) {
     v.summary = "client: no full second measured → no verdict";
     return v;
   }
-  find_reasons(e, facts, v);
+  const Rules rules = find_reasons(e, facts, v);
   v.client_bound = !v.reasons.empty();
-  // A client-bound summary's advice names the oversubscription; then no flag repeats it.
-  add_flags(e, missing_worker_seconds, v.client_bound && e.oversubscribed, v.flags);
-  v.summary = v.client_bound ? "CLIENT-BOUND: " + v.reasons.front() + "; " + advice(e)
-                             : quiet_summary(e, v.flags.size());
+  v.both_saturated = v.client_bound && both_saturated(e, rules);
+  // A summary that names the oversubscription, the server's CPU use or the quota is not
+  // repeated by a flag.
+  Named named;
+  named.oversubscription = v.client_bound && e.oversubscribed && !v.both_saturated;
+  named.server_cpu_bound = v.both_saturated;
+  named.quota = v.client_bound;
+  add_flags(e, missing_worker_seconds, named, v.flags);
+  if (v.both_saturated) {
+    v.summary = both_summary(e, v, rules);
+  } else if (v.client_bound) {
+    v.summary = client_bound_summary(e, v);
+  } else {
+    v.summary = quiet_summary(e, v.flags.size());
+  }
   return v;
 }
 

@@ -105,7 +105,15 @@ void gather(std::span<const Delta> series, VerdictEvidence& e, std::vector<PerWo
   double process_sum = 0, nic_sum = 0;
   size_t process_seen = 0, nic_seen = 0;
   for (const Delta& d : series) {
+    // Throttling is a count, exact in a short interval too.
+    if (d.quota.ok) {
+      e.quota_known = true;
+      e.quota_periods += d.quota.periods;
+      e.quota_throttled += d.quota.throttled;
+      e.quota_throttled_us += d.quota.throttled_us;
+    }
     if (d.seconds < kMinIntervalSeconds) continue;
+    if (d.quota.ok && d.quota.throttled > 0) ++e.quota_throttled_seconds;
     ++e.seconds;
     tally_workers(d, per, missing_worker_seconds);
     if (d.process.ok) {

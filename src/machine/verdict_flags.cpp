@@ -45,14 +45,20 @@ void add_host_tcp_flags(const VerdictEvidence& e, std::vector<std::string>& flag
 
 }  // namespace
 
-void add_flags(const VerdictEvidence& e, size_t missing_worker_seconds, bool oversubscription_named,
+void add_flags(const VerdictEvidence& e, size_t missing_worker_seconds, const Named& named,
                std::vector<std::string>& flags) {
-  if (e.oversubscribed && !oversubscription_named) {
+  if (e.oversubscribed && !named.oversubscription) {
     flags.push_back(
         format("%d workers on %d usable CPU%s: they compete with each other — use -t %d", e.workers,
                e.plan_cpus, e.plan_cpus == 1 ? "" : "s", e.plan_cpus));
   }
-  add_server_flags(e, flags);
+  add_server_flags(e, named.server_cpu_bound, flags);
+  if (e.quota_throttled > 0 && !named.quota) {
+    flags.push_back(quota_text(e) +
+                    format(" in %zu of %zu s: its cgroup's quota stopped it at moments, which "
+                           "delays sends — raise the quota for a clean measurement",
+                           e.quota_throttled_seconds, e.seconds));
+  }
   if (e.nic_hot_seconds > 0) {
     flags.push_back(format("%s at ≥%.0f%% of its %lld Mb/s line rate for %zu of %zu s (max %.0f%%)",
                            e.iface.c_str(), percent(kNicUtilization),

@@ -27,14 +27,22 @@ void gather(std::span<const Delta> series, VerdictEvidence& e, std::vector<PerWo
             size_t& missing_worker_seconds);
 // Picks the busiest, the hottest and the most starved worker.
 void pick_workers(const std::vector<PerWorker>& per, VerdictEvidence& e);
-// `oversubscription_named`: a reason already says the workers are oversubscribed.
-void add_flags(const VerdictEvidence& e, size_t missing_worker_seconds, bool oversubscription_named,
+// What the summary already says, so that no flag repeats it.
+struct Named {
+  bool oversubscription = false;  // the workers are oversubscribed
+  bool server_cpu_bound = false;  // the local server used all of its CPUs
+  bool quota = false;             // the cgroup CPU quota throttled the client
+};
+void add_flags(const VerdictEvidence& e, size_t missing_worker_seconds, const Named& named,
                std::vector<std::string>& flags);
+// "CPU quota throttled the client (N periods, X ms)".
+std::string quota_text(const VerdictEvidence& e);
 
 // The local server (verdict_server.cpp).
 void judge_server(const ServerUsage& u, const std::vector<int>& worker_cpus, ServerEvidence& e);
 bool server_cpu_bound(const ServerEvidence& s);
 std::string server_name(const ServerEvidence& s);  // "pid 123 nginx" (", and 4 more")
-void add_server_flags(const VerdictEvidence& e, std::vector<std::string>& flags);
+void add_server_flags(const VerdictEvidence& e, bool cpu_bound_named,
+                      std::vector<std::string>& flags);
 
 }  // namespace ringfire::verdict_detail

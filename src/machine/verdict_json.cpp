@@ -72,6 +72,10 @@ nlohmann::json to_json(const Verdict& v) {
       {"softirq_seconds", e.softirq_seconds},
       {"steal_max", e.steal_max},
       {"steal_seconds", e.steal_seconds},
+      {"quota_periods", e.quota_known ? nlohmann::json(e.quota_periods) : nullptr},
+      {"quota_throttled", e.quota_known ? nlohmann::json(e.quota_throttled) : nullptr},
+      {"quota_throttled_us", e.quota_known ? nlohmann::json(e.quota_throttled_us) : nullptr},
+      {"quota_throttled_seconds", e.quota_throttled_seconds},
       // /proc/net/snmp and netstat: every process on the host, not only ringfire.
       {"tcp_scope", "host"},
       {"host_retransmits", e.tcp_known ? nlohmann::json(e.retransmits) : nullptr},
@@ -92,6 +96,7 @@ nlohmann::json to_json(const Verdict& v) {
                                {"retrans_share", kRetransShare},
                                {"min_interval_s", kMinIntervalSeconds}};
   return {{"client_bound", v.client_bound},
+          {"both_saturated", v.both_saturated},
           {"summary", v.summary},
           {"reasons", v.reasons},
           {"flags", v.flags},

@@ -87,7 +87,8 @@ std::string server_name(const ServerEvidence& s) {
   return name;
 }
 
-void add_server_flags(const VerdictEvidence& e, std::vector<std::string>& flags) {
+void add_server_flags(const VerdictEvidence& e, bool cpu_bound_named,
+                      std::vector<std::string>& flags) {
   const ServerEvidence& s = e.server;
   if (s.shares_cpu && s.pinned_to_workers) {
     flags.push_back(format(
@@ -103,7 +104,7 @@ void add_server_flags(const VerdictEvidence& e, std::vector<std::string>& flags)
         "to different CPUs for a clean measurement",
         server_name(s).c_str(), static_cast<int>(s.shared_tid), s.shared_cpu, s.shared_worker));
   }
-  if (server_cpu_bound(s)) {
+  if (server_cpu_bound(s) && !cpu_bound_named) {
     flags.push_back(
         format("the server (%s) used %.2f of the %d CPU%s it may run on: it is "
                "CPU-bound — the server is the bottleneck",

@@ -266,10 +266,16 @@ void RawServer::serve() {
 }
 
 RingfireRun run_ringfire(std::vector<std::string> args, std::chrono::seconds limit) {
+  return run_ringfire_wrapped({}, std::move(args), limit);
+}
+
+RingfireRun run_ringfire_wrapped(const std::vector<std::string>& wrapper,
+                                 std::vector<std::string> args, std::chrono::seconds limit) {
   RingfireRun run;
   const std::string dir = temp_dir();
   const std::string json_path = dir + "/result.json";
-  std::vector<std::string> argv = {RINGFIRE_BIN, "--json", json_path};
+  std::vector<std::string> argv = wrapper;
+  argv.insert(argv.end(), {RINGFIRE_BIN, "--json", json_path});
   argv.insert(argv.end(), args.begin(), args.end());
   const auto start = std::chrono::steady_clock::now();
   auto process = Subprocess::start(argv);

@@ -98,6 +98,11 @@ struct RingfireRun {
 // Runs the ringfire binary with `args` (a --json file is added) and waits up to `limit`.
 RingfireRun run_ringfire(std::vector<std::string> args,
                          std::chrono::seconds limit = std::chrono::seconds(60));
+// The same, started by `wrapper` (a command line that ends by exec'ing the arguments after it,
+// e.g. a shell that first moves itself into a cgroup).
+RingfireRun run_ringfire_wrapped(const std::vector<std::string>& wrapper,
+                                 std::vector<std::string> args,
+                                 std::chrono::seconds limit = std::chrono::seconds(60));
 
 // For the few tests whose subject is a timing property a starved shared machine can break (a
 // schedule kept, connections open before a deadline): runs `args` up to `attempts` times until

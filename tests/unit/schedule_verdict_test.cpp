@@ -188,6 +188,25 @@ TEST(Schedule, LateClientSharingItsCpuWithTheServer) {
                        "the server (pid 7 ringfire-target) runs on a worker's CPU"));
 }
 
+TEST(Schedule, LateClientThrottledByItsQuotaSaysSo) {
+  ScheduleFacts f = late_client();
+  f.client_bound = false;  // a quota may stop a client that is not busy on average
+  f.quota = "CPU quota throttled the client (3 periods, 40 ms)";
+  const std::string reason = judge_schedule(f).reason;
+  EXPECT_EQ(reason,
+            "the client sent late with connections free (send lag p99 25.00ms): CPU quota "
+            "throttled the client (3 periods, 40 ms) (see Client)");
+  Verdict v;
+  v.evidence.quota_throttled = 3;
+  v.evidence.quota_throttled_us = 40'000;
+  ScheduleFacts from;
+  schedule_facts_from(v, from);
+  EXPECT_EQ(from.quota, f.quota);
+  v.evidence.quota_throttled = 0;
+  schedule_facts_from(v, from);
+  EXPECT_EQ(from.quota, "");
+}
+
 TEST(Schedule, LateClientCpuBoundOrNot) {
   ScheduleFacts f = late_client();
   f.client_bound = true;

@@ -52,6 +52,7 @@ struct ScheduleFacts {
   std::string server;  // "pid 123 nginx" when the local server was found
   double server_cpu = -1;
   int server_cpus = 0;
+  std::string quota;  // "CPU quota throttled the client (...)" when the cgroup quota did
 };
 
 struct ScheduleVerdict {

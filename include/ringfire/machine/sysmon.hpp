@@ -29,6 +29,10 @@
 //   tcp     {scope, retrans, out_segs, in_segs, active_opens, attempt_fails, estab_resets,
 //           out_rsts, in_errs, listen_overflows, listen_drops, timeouts} counts in the interval.
 //           scope is "host": these count every process's TCP traffic, a local server's included.
+//   quota   {periods, throttled, throttled_us} the cgroup CPU quota (cgroup_cpu.hpp) in the
+//           interval: enforcement periods, periods the quota ran out, and the time the process's
+//           cgroup was stopped, in microseconds; of the cgroup on the path that was throttled
+//           most. null when no cgroup with the cpu controller was found.
 #pragma once
 
 #include <sys/socket.h>
@@ -40,6 +44,8 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+
+#include "ringfire/machine/cgroup_cpu.hpp"
 
 namespace ringfire {
 
@@ -125,7 +131,8 @@ int64_t parse_speed_mbps(std::string_view text);
 // else the routing-table answer. "" when unknown.
 std::string interface_for(const sockaddr_storage& target);
 int64_t read_line_rate_mbps(const std::string& iface);  // -1 when unknown
-// CPUs this process may use: affinity, capped by a cgroup v2 cpu.max quota when one is set.
+// CPUs this process may use: affinity, capped by a cgroup CPU quota (v2 cpu.max, v1
+// cpu.cfs_quota_us) when one is set on its cgroup or an ancestor.
 double usable_cpus();
 
 struct WorkerSample {
@@ -161,6 +168,7 @@ struct Sample {
   TcpCounters tcp;
   ProcessSample process;
   std::vector<WorkerSample> workers;
+  std::vector<CgroupThrottle> quota;  // one per cgroup cpu.stat the Sampler found
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -205,6 +213,12 @@ struct TcpDelta {
   uint64_t listen_overflows = 0, listen_drops = 0, tcp_timeouts = 0;
 };
 
+// The cgroup CPU quota in the interval: of the cgroup that was throttled longest.
+struct QuotaDelta {
+  bool ok = false;  // some cpu.stat was read in both samples
+  uint64_t periods = 0, throttled = 0, throttled_us = 0;
+};
+
 struct Delta {
   double seconds = 0;  // monotonic interval length
   double wall = 0;     // unix seconds at the end
@@ -215,6 +229,7 @@ struct Delta {
   std::vector<CpuFractions> cores;
   NicDelta nic;
   TcpDelta tcp;
+  QuotaDelta quota;
 };
 
 // One Sampler per run, used from one thread (it reuses a read buffer).
@@ -240,6 +255,7 @@ class Sampler {
   int64_t line_rate_mbps_ = -1;
   double cpus_ = 0;
   double ticks_per_second_ = 100;
+  CgroupCpu cgroup_;
   std::string buf_;  // reused for every file read
   std::string path_;
   std::vector<NetDevCounters> devs_;

@@ -10,7 +10,16 @@
 //      worker's CPU, else another process;
 //   3. the whole process used >= kProcessBusy x the CPUs it may use (affinity, cgroup quota).
 // Then the server's real capacity is higher than what was measured. The advice names the cause:
-// an oversubscribed client is told to use fewer threads (-t = usable CPUs), never more.
+// an oversubscribed client is told to use fewer threads (-t = usable CPUs), never more. When the
+// cgroup CPU quota (cgroup_cpu.hpp) throttled the process in the measured window, the cause is
+// named as "CPU quota throttled the client (N periods, X ms)": a waiting worker is then held back
+// by its container's limit, not by another process, and the advice is to raise the quota.
+//
+// BOTH SATURATED (Verdict::both_saturated): client-bound by its own CPU (rule 1 or 3, not a
+// quota) while the local server used >= kProcessBusy of the CPUs it may run on, on CPUs apart
+// from the workers'. Then neither capacity was measured: the figure is the pair's, and only a
+// second client machine (--shard, ringfire merge) tells them apart. The summary says so instead
+// of claiming the server's capacity is higher, and no flag repeats the server's CPU use.
 //
 // Flags are warnings that do not make the run client-bound but can distort it:
 //   more workers than usable CPUs; the local server sharing a worker's CPU (one of its threads
@@ -18,7 +27,8 @@
 //   end); the local server using >= kProcessBusy of the CPUs it may run on (it is CPU-bound);
 //   NIC utilization >= kNicUtilization of line rate in any interval; a core's softirq share
 //   >= kCoreSoftirq in any interval; steal >= kSteal in any interval (a noisy VM neighbour);
-//   a worker thread that could not be read.
+//   a worker thread that could not be read; the cgroup CPU quota throttling a run that is not
+//   client-bound.
 // Host-wide TCP counters (/proc/net/snmp, netstat) include every process's traffic and are
 // labelled so: listen-queue overflows or drops > 0; retransmits > kRetransShare of segments sent;
 // resets of established connections only when ringfire itself saw requests fail by a reset, and
@@ -121,6 +131,11 @@ struct VerdictEvidence {
   double steal_max = 0;
   size_t steal_seconds = 0;
 
+  // The cgroup CPU quota (cgroup_cpu.hpp), summed over every interval of the window.
+  bool quota_known = false;  // a cgroup with the cpu controller was read
+  uint64_t quota_periods = 0, quota_throttled = 0, quota_throttled_us = 0;
+  size_t quota_throttled_seconds = 0;  // judged intervals in which the quota ran out
+
   bool tcp_known = false;  // the TCP counters below are host-wide (every process's traffic)
   uint64_t retransmits = 0, segments_sent = 0;
   uint64_t listen_overflows = 0, listen_drops = 0;
@@ -129,6 +144,8 @@ struct VerdictEvidence {
 
 struct Verdict {
   bool client_bound = false;
+  // Client-bound by its own CPU while the local server was CPU-bound: the figure is the pair's.
+  bool both_saturated = false;
   std::string summary;               // one line, no newline
   std::vector<std::string> reasons;  // every rule that made it client-bound (first = summary's)
   std::vector<std::string> flags;
