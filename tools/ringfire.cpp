@@ -45,8 +45,9 @@ std::string prepare_sources(RunConfig& config) {
     return problem;
   }
   std::string notice;
-  std::string problem =
-      prepare_local_ports(config.endpoint, config.connections, config.sources, notice);
+  std::string problem = prepare_local_ports(
+      config.endpoint, static_cast<uint32_t>(shard_share(config.connections, config.shard)),
+      config.sources, notice);
   if (!notice.empty() && !config.quiet) std::cerr << "ringfire: " << notice << '\n';
   return problem;
 }

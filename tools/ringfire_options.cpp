@@ -101,6 +101,13 @@ void declare_scale(CLI::App& app, RunConfig& config, CommandLine& line) {
                  "Close and reopen each connection after this many responses (default: never)");
 }
 
+// Beyond one box (issue 21): a shard of the run, and when its measured window begins.
+void declare_shards(CLI::App& app, CommandLine& line) {
+  app.add_option("--shard", line.shard,
+                 "Run shard I of N (0 <= I < N) of the run the other options describe: its share "
+                 "of -c and -n, and every N-th request of the one -R schedule");
+}
+
 }  // namespace
 
 void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
@@ -110,6 +117,7 @@ void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
   declare_request(app, config, line);
   declare_output_and_tuning(app, config, line);
   declare_scale(app, config, line);
+  declare_shards(app, line);
 }
 
 }  // namespace ringfire

@@ -87,6 +87,8 @@ std::string build_mixes(const RunConfig& config, const Plan& plan, std::vector<R
     options.seed = config.seed;
     options.worker = static_cast<uint32_t>(i);
     options.workers = static_cast<uint32_t>(mixes.size());
+    options.shard = config.shard.index;
+    options.shards = config.shard.count;
     options.depth = config.pipeline;
     std::string error;
     if (!RequestMix::build(config.scenario, config.url, options, mixes[i], error)) return error;
