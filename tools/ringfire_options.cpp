@@ -106,6 +106,9 @@ void declare_shards(CLI::App& app, CommandLine& line) {
   app.add_option("--shard", line.shard,
                  "Run shard I of N (0 <= I < N) of the run the other options describe: its share "
                  "of -c and -n, and every N-th request of the one -R schedule");
+  app.add_option("--start-at", line.start_at,
+                 "Begin the measured window at this wall-clock time: unix seconds, RFC 3339 "
+                 "(2026-12-05T16:30:00Z) or +5s; connections open and warm-up runs before it");
 }
 
 }  // namespace

@@ -69,6 +69,11 @@ void read_config(const json& j, Result& out) {
   c.wait_batch = j.at("wait_batch").get<uint32_t>();
   c.wait_max = Nanos(j.at("wait_max_ns").get<int64_t>());
   c.sqpoll = j.at("sqpoll").get<bool>();
+  // Since issue 21; absent from older files (one box, no start time).
+  if (j.contains("shard")) c.shard = shard(j.at("shard"), "config");
+  if (j.contains("start_at") && !j.at("start_at").is_null()) {
+    c.start_at = j.at("start_at").get<double>();
+  }
   if ((j.at("mode") == "closed") != c.closed_loop()) {
     throw BadResult("config.mode " + j.at("mode").dump() + " does not match the rate");
   }

@@ -14,7 +14,9 @@
 #include <sstream>
 #include <string_view>
 
+#include "ringfire/base/clock.hpp"
 #include "ringfire/base/quote.hpp"
+#include "ringfire/base/start_time.hpp"
 #include "ringfire/net/source_addresses.hpp"
 
 namespace ringfire {
@@ -295,6 +297,10 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
   if (!line.shard.empty()) {
     std::string error;
     if (!parse_shard(line.shard, config.shard, error)) return error;
+  }
+  if (!line.start_at.empty()) {
+    std::string error;
+    if (!parse_start_time(line.start_at, wall_seconds(), config.start_at, error)) return error;
   }
   for (const std::string& text : line.thresholds) {
     std::string error;

@@ -39,6 +39,10 @@ nlohmann::json connections_json(const Result& result);
 // the first source's verdict (src/result/report_series.cpp).
 nlohmann::json timeseries_json(const Result& result);
 nlohmann::json sources_json(const Result& result);
+nlohmann::json shard_json(const Shard& shard);  // {"index": I, "count": N}
+// One line naming the sources that ran with --start-at on a clock adjtimex does not call
+// synchronised (a warning in the report, an invalid run with --strict); "" when none did.
+std::string unsynchronised_clocks(const Result& result);
 nlohmann::json verdict_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and

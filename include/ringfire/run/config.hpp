@@ -91,6 +91,10 @@ struct RunConfig {
   // other fields keep describing the whole run. rule: every shard gets at least one connection
   // and, with -n, one request.
   Shard shard;
+  // --start-at: unix seconds at which the measured window begins (0: when ramp and warm-up end).
+  // Connections open at once and everything before the instant is warm-up; the open-loop
+  // schedule's origin is the instant less ramp and warm-up, the same on every shard.
+  double start_at = 0;
 
   bool closed_loop() const { return rate <= 0; }
 };
@@ -121,6 +125,7 @@ struct CommandLine {
   std::vector<std::string> thresholds;  // --threshold, one expression each
   std::string source_ip;                // --source-ip list (source_addresses.hpp)
   std::string shard;                    // --shard I/N
+  std::string start_at;                 // --start-at TIME (base/start_time.hpp)
 };
 
 // Parses `line` into `config` (URL, durations, CPU list, arrival, body file, thresholds), then
