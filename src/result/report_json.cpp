@@ -71,6 +71,21 @@ double seconds(Nanos d) {
   return static_cast<double>(d.count()) * 1e-9;
 }
 
+// ringfire merge's facts; null for the run of one process.
+json merge_json(const Result& r) {
+  const MergeFacts& f = r.merge;
+  if (!f.merged) return nullptr;
+  return {{"inputs", f.inputs},
+          {"shards", f.shards},
+          {"start_skew_s", f.start_skew_s},
+          {"shared_start_wall", f.shared_start_wall},
+          {"shared_seconds", f.shared_seconds},
+          {"shared_rows", f.shared_rows},
+          {"shared_completed", f.shared_completed},
+          {"shared_requests_per_second", f.shared_requests_per_second()},
+          {"forced", f.forced.empty() ? json(nullptr) : json(f.forced)}};
+}
+
 json schedule_json(const Result& r) {
   if (r.config.closed_loop()) return nullptr;
   const ScheduleStats& s = r.schedule;
@@ -160,6 +175,7 @@ json to_json(const Result& r) {
       {"thresholds", thresholds_json(r)},
       {"timeseries", timeseries_json(r)},
       {"sources", sources_json(r)},
+      {"merge", merge_json(r)},
   };
 }
 

@@ -18,6 +18,9 @@ namespace ringfire {
 inline constexpr const char* kJsonSchema = "ringfire.result/2";
 
 void print_text(const Result& result, std::ostream& out);
+// The merged result's own lines (report_merge.cpp): start skew, shared and union rates, each
+// shard's start and verdict; print_text calls it for a result ringfire merge made.
+void print_merge(const Result& result, std::ostream& out);
 nlohmann::json to_json(const Result& result);
 nlohmann::json histogram_json(const Histogram& h);
 // Completed responses by status class: {"1xx": .., "2xx": .., ..., "other": ..}.
