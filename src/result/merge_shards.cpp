@@ -175,6 +175,8 @@ bool merge_shards(const std::vector<MergeInput>& inputs, bool force, Result& out
   f.shards = merged.sources.front().shard.count;
   f.forced = mismatch;
   measure_windows(merged);
+  // The merge is the whole run again: every shard's share added (the sources keep theirs).
+  merged.config.shard = Shard{};
   merged.verdict = rolled_up_verdict(merged);
   // The schedule and the gates over the merged figures (each shard judged its own).
   ScheduleStats& s = merged.schedule;

@@ -108,7 +108,8 @@ std::string build_mixes(const RunConfig& config, const Plan& plan, std::vector<R
 void judge_schedule(Result& result) {
   ScheduleStats& s = result.schedule;
   if (result.config.closed_loop()) return;
-  s.requested_rate = result.config.rate;
+  // A shard requested its share of the one schedule (every N-th request).
+  s.requested_rate = result.config.rate / result.config.shard.count;
   s.due = result.measured.sent + s.backlog;
   s.achieved_rate = result.measured_seconds > 0
                         ? static_cast<double>(result.measured.sent) / result.measured_seconds

@@ -127,6 +127,7 @@ TEST(MergeShards, ReportsSkewAndTheSharedWindow) {
   EXPECT_EQ(m.merge.shared_rows, kRows);
   EXPECT_EQ(m.merge.shared_completed, m.measured.completed);
   EXPECT_FALSE(m.verdict.client_bound);
+  EXPECT_FALSE(m.config.shard.sharded());  // the merge is the whole run again
 }
 
 TEST(MergeShards, WindowsThatDidNotOverlapHaveNoSharedRate) {

@@ -35,6 +35,7 @@ class Pacer {
   uint64_t next() const { return next_ns_; }
   // The global index of next() in the run's schedule.
   uint64_t index() const { return g_; }
+  uint64_t stride() const { return stride_; }
   // Moves to the request after next().
   void advance();
 
