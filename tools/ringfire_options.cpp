@@ -14,6 +14,8 @@ Examples:
   ringfire -R 20000 -c 200 -d 30s http://127.0.0.1:8080/     # open loop, like wrk2 -R 20000
   ringfire -R 5000 --arrival poisson --ramp 10s -d 60s --hdr-out lat.hgrm http://127.0.0.1:8080/
   ringfire --self-check                                         # ringfire's ceiling on this box
+  ringfire --shard 0/3 --start-at 1764950400 -R 30000 -d 60s --json s0.json URL  # box 0 of 3
+  ringfire merge s0.json s1.json s2.json -o all.json           # the shards into one result
   ringfire -m POST -H 'Content-Type: application/json' -b '{"a":1}' http://127.0.0.1:3000/items
 
 Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error,
