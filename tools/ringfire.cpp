@@ -14,6 +14,7 @@
 #include "ringfire/result/report.hpp"
 #include "ringfire/run/config.hpp"
 #include "ringfire/run/run.hpp"
+#include "ringfire_merge.hpp"
 #include "ringfire_options.hpp"
 #include "ringfire_outputs.hpp"
 #include "self_check.hpp"
@@ -45,8 +46,9 @@ std::string prepare_sources(RunConfig& config) {
     return problem;
   }
   std::string notice;
-  std::string problem =
-      prepare_local_ports(config.endpoint, config.connections, config.sources, notice);
+  std::string problem = prepare_local_ports(
+      config.endpoint, static_cast<uint32_t>(shard_share(config.connections, config.shard)),
+      config.sources, notice);
   if (!notice.empty() && !config.quiet) std::cerr << "ringfire: " << notice << '\n';
   return problem;
 }
@@ -54,6 +56,7 @@ std::string prepare_sources(RunConfig& config) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc >= 2 && std::string(argv[1]) == "merge") return merge_command(argc - 1, argv + 1);
   CLI::App app{"ringfire: an HTTP/1.1 load generator on io_uring"};
   RunConfig config;
   CommandLine line;

@@ -14,6 +14,8 @@ Examples:
   ringfire -R 20000 -c 200 -d 30s http://127.0.0.1:8080/     # open loop, like wrk2 -R 20000
   ringfire -R 5000 --arrival poisson --ramp 10s -d 60s --hdr-out lat.hgrm http://127.0.0.1:8080/
   ringfire --self-check                                         # ringfire's ceiling on this box
+  ringfire --shard 0/3 --start-at 1764950400 -R 30000 -d 60s --json s0.json URL  # box 0 of 3
+  ringfire merge s0.json s1.json s2.json -o all.json           # the shards into one result
   ringfire -m POST -H 'Content-Type: application/json' -b '{"a":1}' http://127.0.0.1:3000/items
 
 Exit status: 0 success, 1 runtime failure (nothing reached, setup failed), 2 usage error,
@@ -101,6 +103,16 @@ void declare_scale(CLI::App& app, RunConfig& config, CommandLine& line) {
                  "Close and reopen each connection after this many responses (default: never)");
 }
 
+// Beyond one box (issue 21): a shard of the run, and when its measured window begins.
+void declare_shards(CLI::App& app, CommandLine& line) {
+  app.add_option("--shard", line.shard,
+                 "Run shard I of N (0 <= I < N) of the run the other options describe: its share "
+                 "of -c and -n, and every N-th request of the one -R schedule");
+  app.add_option("--start-at", line.start_at,
+                 "Begin the measured window at this wall-clock time: unix seconds, RFC 3339 "
+                 "(2026-12-05T16:30:00Z) or +5s; connections open and warm-up runs before it");
+}
+
 }  // namespace
 
 void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
@@ -110,6 +122,7 @@ void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
   declare_request(app, config, line);
   declare_output_and_tuning(app, config, line);
   declare_scale(app, config, line);
+  declare_shards(app, line);
 }
 
 }  // namespace ringfire

@@ -47,6 +47,8 @@ int gate_status(const Result& result) {
   } else if (!result.config.closed_loop() && !result.schedule.kept) {
     strict = complain(kExitStrict,
                       "--strict: the open-loop schedule was not kept: " + result.schedule.reason);
+  } else if (const std::string clocks = unsynchronised_clocks(result); !clocks.empty()) {
+    strict = complain(kExitStrict, "--strict: " + clocks);
   }
   return status != kExitOk ? status : strict;
 }

@@ -5,19 +5,33 @@
 namespace ringfire {
 
 Pacer::Pacer(double rate, Arrival arrival, uint64_t seed, uint64_t origin_ns, uint64_t ramp_ns,
-             double phase)
+             uint64_t first, uint64_t stride)
     : rate_per_ns_(rate * 1e-9),
       arrival_(arrival),
       origin_ns_(origin_ns),
       ramp_ns_(static_cast<double>(ramp_ns)),
-      u_(arrival == Arrival::kConstant ? phase : 0),
+      stride_(stride == 0 ? 1 : stride),
+      g_(first),
+      u_(0),
       rng_(seed * 0x9E3779B97F4A7C15ull + 1) {
-  if (arrival_ == Arrival::kPoisson) u_ = exponential();
+  if (arrival_ == Arrival::kConstant) {
+    u_ = static_cast<double>(first);
+  } else {
+    // Request 0 is at the first gap; every later one a gap after its predecessor.
+    for (uint64_t k = 0; k <= first; ++k) u_ += exponential();
+  }
   next_ns_ = to_time(u_);
 }
 
 void Pacer::advance() {
-  u_ += arrival_ == Arrival::kConstant ? 1.0 : exponential();
+  g_ += stride_;
+  if (arrival_ == Arrival::kConstant) {
+    // u = g exactly (a double holds every integer below 2^53): no sum of ones drifts.
+    u_ = static_cast<double>(g_);
+  } else {
+    // One by one, in order: the same sums the one-box pacer makes, so the same times.
+    for (uint64_t k = 0; k < stride_; ++k) u_ += exponential();
+  }
   next_ns_ = to_time(u_);
 }
 

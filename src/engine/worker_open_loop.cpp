@@ -65,7 +65,9 @@ void BasicWorker<T>::probe_backlog(uint64_t stop) {
   last_backlog_probe_ns_ = now_;
   Pacer probe = pacer_;
   uint64_t waiting = 0;
-  while (probe.next() <= now_ && probe.next() < stop && waiting < 1'000'000) {
+  // Each step of a Poisson pacer draws `stride` gaps (pacer.hpp): the bound is on the draws.
+  const uint64_t most = std::max<uint64_t>(1'000, 1'000'000 / probe.stride());
+  while (probe.next() <= now_ && probe.next() < stop && waiting < most) {
     probe.advance();
     ++waiting;
   }

@@ -84,14 +84,17 @@ BasicWorker<T>::BasicWorker(const WorkerConfig& config, const WorkerPlan& plan, 
       timeout_ns_(static_cast<uint64_t>(config.timeout.count())),
       open_loop_(plan.rate > 0),
       depth_(config.pipeline),
-      pacer_(
-          plan.rate, config.arrival, config.seed + plan.index, marks.start_ns,
-          static_cast<uint64_t>(config.ramp.count()),
-          plan.rate > 0 ? static_cast<double>(plan.index) / static_cast<double>(plan.workers) : 0),
+      pacer_(plan.rate > 0 ? plan.schedule_rate : 0, config.arrival, config.seed,
+             marks.schedule_ns != 0 ? marks.schedule_ns : marks.start_ns,
+             static_cast<uint64_t>(config.ramp.count()), plan.schedule_first, plan.schedule_stride),
       connect_pacer_(plan.connect_rate, marks.start_ns),
       conns_(plan.connections),
       ledger_(ledger_plan(config, plan, mix, marks)),
       timers_(plan.connections, std::max<uint64_t>(timeout_ns_, 1'000'000'000), marks.start_ns) {
+  // A shard started after the shared schedule's origin (--start-at with a warm-up it arrived
+  // too late for) skips the warm-up requests already past instead of sending them in a burst;
+  // measured ones are never skipped.
+  while (pacer_.next() < marks.start_ns && pacer_.next() < marks.measure_start_ns) pacer_.advance();
   ready_.reserve(plan.connections);
   connect_queued_ns_.resize(plan.connections, 0);
   result_.connections.planned = plan.connections;

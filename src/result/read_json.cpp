@@ -38,6 +38,16 @@ bool parse_decimal(const std::string& text, Histogram::Sum& out) {
 
 namespace read_detail {
 
+Shard shard(const json& j, const char* where) {
+  Shard s;
+  s.index = j.at("index").get<uint32_t>();
+  s.count = j.at("count").get<uint32_t>();
+  if (s.count == 0 || s.index >= s.count) {
+    throw BadResult(std::string(where) + ": shard " + s.text() + " does not exist");
+  }
+  return s;
+}
+
 Histogram histogram(const json& j, const char* where) {
   Histogram h;
   for (const json& b : j.at("buckets")) {
@@ -174,6 +184,11 @@ Source source(const json& j) {
   s.host = j.at("host").get<std::string>();
   s.start_wall = j.at("start_wall").get<double>();
   s.end_wall = j.at("end_wall").get<double>();
+  // Written since --shard and --start-at (issue 21); a file from before is one box's whole run.
+  if (j.contains("intended_start_wall") && !j.at("intended_start_wall").is_null()) {
+    s.intended_start_wall = j.at("intended_start_wall").get<double>();
+  }
+  if (j.contains("shard")) s.shard = read_detail::shard(j.at("shard"), "sources");
   const json& clock = j.at("clock");
   s.clock.known = !clock.at("synchronised").is_null();
   if (s.clock.known) {

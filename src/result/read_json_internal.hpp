@@ -17,6 +17,7 @@ struct BadResult : std::runtime_error {
 };
 
 Histogram histogram(const nlohmann::json& j, const char* where);
+Shard shard(const nlohmann::json& j, const char* where);  // {"index": I, "count": N}
 // The configuration, the "run" object, the schedule, the thresholds and the connections.
 void read_description(const nlohmann::json& doc, Result& out);
 

@@ -69,6 +69,11 @@ void read_config(const json& j, Result& out) {
   c.wait_batch = j.at("wait_batch").get<uint32_t>();
   c.wait_max = Nanos(j.at("wait_max_ns").get<int64_t>());
   c.sqpoll = j.at("sqpoll").get<bool>();
+  // Since issue 21; absent from older files (one box, no start time).
+  if (j.contains("shard")) c.shard = shard(j.at("shard"), "config");
+  if (j.contains("start_at") && !j.at("start_at").is_null()) {
+    c.start_at = j.at("start_at").get<double>();
+  }
   if ((j.at("mode") == "closed") != c.closed_loop()) {
     throw BadResult("config.mode " + j.at("mode").dump() + " does not match the rate");
   }
@@ -183,6 +188,22 @@ void read_connections(const json& doc, Result& out) {
   }
 }
 
+// Written by ringfire merge (null or absent for the run of one process).
+void read_merge(const json& doc, Result& out) {
+  if (!doc.contains("merge") || doc.at("merge").is_null()) return;
+  const json& j = doc.at("merge");
+  MergeFacts& f = out.merge;
+  f.merged = true;
+  f.inputs = j.at("inputs").get<uint32_t>();
+  f.shards = j.at("shards").get<uint32_t>();
+  f.start_skew_s = j.at("start_skew_s").get<double>();
+  f.shared_start_wall = j.at("shared_start_wall").get<double>();
+  f.shared_seconds = j.at("shared_seconds").get<double>();
+  f.shared_rows = j.at("shared_rows").get<uint64_t>();
+  f.shared_completed = j.at("shared_completed").get<uint64_t>();
+  if (!j.at("forced").is_null()) f.forced = j.at("forced").get<std::string>();
+}
+
 }  // namespace
 
 void read_description(const json& doc, Result& out) {
@@ -191,6 +212,7 @@ void read_description(const json& doc, Result& out) {
   read_schedule(doc.at("schedule"), out);
   read_thresholds(doc.at("thresholds"), out);
   read_connections(doc, out);
+  read_merge(doc, out);
 }
 
 }  // namespace ringfire::read_detail

@@ -71,6 +71,21 @@ double seconds(Nanos d) {
   return static_cast<double>(d.count()) * 1e-9;
 }
 
+// ringfire merge's facts; null for the run of one process.
+json merge_json(const Result& r) {
+  const MergeFacts& f = r.merge;
+  if (!f.merged) return nullptr;
+  return {{"inputs", f.inputs},
+          {"shards", f.shards},
+          {"start_skew_s", f.start_skew_s},
+          {"shared_start_wall", f.shared_start_wall},
+          {"shared_seconds", f.shared_seconds},
+          {"shared_rows", f.shared_rows},
+          {"shared_completed", f.shared_completed},
+          {"shared_requests_per_second", f.shared_requests_per_second()},
+          {"forced", f.forced.empty() ? json(nullptr) : json(f.forced)}};
+}
+
 json schedule_json(const Result& r) {
   if (r.config.closed_loop()) return nullptr;
   const ScheduleStats& s = r.schedule;
@@ -129,7 +144,9 @@ json to_json(const Result& r) {
         {"method", c.method},
         {"wait_batch", c.wait_batch},
         {"wait_max_ns", c.wait_max.count()},
-        {"sqpoll", c.sqpoll}}},
+        {"sqpoll", c.sqpoll},
+        {"shard", shard_json(c.shard)},
+        {"start_at", c.start_at > 0 ? json(c.start_at) : json(nullptr)}}},
       {"run",
        {{"start_wall", r.start_wall},
         {"measured_seconds", r.measured_seconds},
@@ -158,6 +175,7 @@ json to_json(const Result& r) {
       {"thresholds", thresholds_json(r)},
       {"timeseries", timeseries_json(r)},
       {"sources", sources_json(r)},
+      {"merge", merge_json(r)},
   };
 }
 

@@ -29,6 +29,24 @@ json clock_json(const ClockState& c) {
 
 }  // namespace
 
+std::string unsynchronised_clocks(const Result& r) {
+  std::string hosts;
+  for (const Source& s : r.sources) {
+    if (s.intended_start_wall <= 0 || (s.clock.known && s.clock.synchronised)) continue;
+    hosts += (hosts.empty() ? "" : ", ") + (s.host.empty() ? std::string("?") : s.host) +
+             (s.shard.sharded() ? " (shard " + s.shard.text() + ")" : "") +
+             (s.clock.known ? "" : " (adjtimex failed)");
+  }
+  if (hosts.empty()) return {};
+  return "the wall clock of " + hosts +
+         " is not synchronised (no NTP/PTP discipline): --start-at lines shards up only as well "
+         "as their clocks agree";
+}
+
+json shard_json(const Shard& s) {
+  return {{"index", s.index}, {"count", s.count}};
+}
+
 json timeseries_json(const Result& r) {
   json timeseries = json::array();
   for (size_t i = 0; i < r.seconds.size(); ++i) {
@@ -76,6 +94,9 @@ json sources_json(const Result& r) {
     json j = {{"host", s.host},
               {"start_wall", s.start_wall},
               {"end_wall", s.end_wall},
+              {"intended_start_wall",
+               s.intended_start_wall > 0 ? json(s.intended_start_wall) : json(nullptr)},
+              {"shard", shard_json(s.shard)},
               {"clock", clock_json(s.clock)}};
     // The first source's verdict and samples are the document's "verdict" and timeseries'
     // "client"; the others' (a merged file) are kept here.

@@ -87,6 +87,21 @@ void print_counters(const Result& r, std::ostream& out) {
   }
 }
 
+// --shard and --start-at: which part this is, and when its window began against the intent.
+void print_shard(const Result& r, std::ostream& out) {
+  const RunConfig& c = r.config;
+  if (c.shard.sharded()) {
+    out << "  shard " << c.shard.text() << " of the run above (ringfire merge adds the shards)\n";
+  }
+  if (c.start_at > 0 && !r.sources.empty()) {
+    out << fmt("  start at %.6f (unix s), began %+.3f ms from it\n", c.start_at,
+               (r.sources.front().start_wall - c.start_at) * 1e3);
+  }
+  if (const std::string clocks = unsynchronised_clocks(r); !clocks.empty()) {
+    out << "  WARNING     " << clocks << '\n';
+  }
+}
+
 }  // namespace
 
 void print_text(const Result& r, std::ostream& out) {
@@ -101,6 +116,11 @@ void print_text(const Result& r, std::ostream& out) {
   out << fmt("  %u worker%s (CPUs %s), %u connections, pipeline %u, %s\n", r.workers,
              r.workers == 1 ? "" : "s", cpus.c_str(), c.connections, c.pipeline,
              c.closed_loop() ? "closed loop" : fmt("open loop at %.0f req/s", c.rate).c_str());
+  if (r.merge.merged) {
+    print_merge(r, out);
+  } else if (c.shard.sharded() || c.start_at > 0) {
+    print_shard(r, out);
+  }
   if (r.interrupted) out << "  interrupted: the report covers the time until Ctrl-C\n";
   if (r.stalled) {
     out << "  stopped early: no response for a long time before -n was reached (see Errors)\n";

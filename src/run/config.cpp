@@ -14,7 +14,9 @@
 #include <sstream>
 #include <string_view>
 
+#include "ringfire/base/clock.hpp"
 #include "ringfire/base/quote.hpp"
+#include "ringfire/base/start_time.hpp"
 #include "ringfire/net/source_addresses.hpp"
 
 namespace ringfire {
@@ -38,7 +40,9 @@ uint64_t descriptors_needed(const RunConfig& config) {
   const uint64_t cpus = allowed_cpus().size();
   const uint64_t workers =
       config.threads != 0 ? config.threads : std::min<uint64_t>(cpus, config.connections);
-  return uint64_t{config.connections} + kDescriptorsPerWorker * workers + kDescriptorsSpare;
+  // A shard holds its share of the connections only.
+  return shard_share(config.connections, config.shard) + kDescriptorsPerWorker * workers +
+         kDescriptorsSpare;
 }
 
 std::string prepare_fd_limit(const RunConfig& config) {
@@ -232,10 +236,30 @@ std::string parse_durations(const CommandLine& line, RunConfig& config) {
   return {};
 }
 
+// Every shard must have something to do: a connection and, with -n, a request.
+std::string check_shard(const RunConfig& c) {
+  const Shard s = c.shard;
+  if (s.count == 0 || s.index >= s.count) return "--shard: I must be 0 to N-1";
+  if (c.connections < s.count) {
+    return "--shard " + s.text() + ": " + std::to_string(c.connections) +
+           " connections cannot give each of " + std::to_string(s.count) + " shards one";
+  }
+  if (c.threads > shard_share(c.connections, s)) {
+    return "--threads " + std::to_string(c.threads) + " is more than shard " + s.text() + "'s " +
+           std::to_string(shard_share(c.connections, s)) + " connections";
+  }
+  if (c.requests != 0 && c.requests < s.count) {
+    return "--shard " + s.text() + ": -n " + std::to_string(c.requests) + " cannot give each of " +
+           std::to_string(s.count) + " shards a request";
+  }
+  return {};
+}
+
 }  // namespace
 
 std::string validate(const RunConfig& config) {
   if (std::string problem = check_shape(config); !problem.empty()) return problem;
+  if (std::string problem = check_shard(config); !problem.empty()) return problem;
   if (std::string problem = check_timing(config); !problem.empty()) return problem;
   return check_request(config);
 }
@@ -269,6 +293,14 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
   if (!line.source_ip.empty()) {
     std::string error;
     if (!parse_source_list(line.source_ip, config.sources, error)) return error;
+  }
+  if (!line.shard.empty()) {
+    std::string error;
+    if (!parse_shard(line.shard, config.shard, error)) return error;
+  }
+  if (!line.start_at.empty()) {
+    std::string error;
+    if (!parse_start_time(line.start_at, wall_seconds(), config.start_at, error)) return error;
   }
   for (const std::string& text : line.thresholds) {
     std::string error;

@@ -9,29 +9,35 @@ namespace ringfire {
 
 Plan make_plan(const RunConfig& config) {
   const std::vector<int> cpus = config.cpus.empty() ? allowed_cpus() : config.cpus;
+  // This shard's part of the run (the whole on one box), then split across its workers.
+  const Shard shard = config.shard;
+  const auto connections = static_cast<uint32_t>(shard_share(config.connections, shard));
+  const uint64_t requests = shard_share(config.requests, shard);
   uint32_t threads = config.threads != 0 ? config.threads : static_cast<uint32_t>(cpus.size());
-  threads = std::clamp<uint32_t>(threads, 1, std::max<uint32_t>(1, config.connections));
-  if (config.requests != 0 && config.requests < threads) {
-    threads = static_cast<uint32_t>(config.requests);
-  }
+  threads = std::clamp<uint32_t>(threads, 1, std::max<uint32_t>(1, connections));
+  if (requests != 0 && requests < threads) threads = static_cast<uint32_t>(requests);
   Plan plan;
   plan.workers.resize(threads);
   plan.usable_cpus = static_cast<uint32_t>(std::set<int>(cpus.begin(), cpus.end()).size());
-  uint32_t first = 0;
+  auto first = static_cast<uint32_t>(shard_first(config.connections, shard));
   for (uint32_t i = 0; i < threads; ++i) {
     WorkerPlan& w = plan.workers[i];
     w.index = i;
     w.workers = threads;
     w.cpu = cpus[i % cpus.size()];
-    w.connections = config.connections / threads + (i < config.connections % threads ? 1 : 0);
+    w.connections = connections / threads + (i < connections % threads ? 1 : 0);
     w.first_connection = first;
     first += w.connections;
     if (config.requests != 0) {
       w.limited = true;
-      w.requests = config.requests / threads + (i < config.requests % threads ? 1 : 0);
+      w.requests = requests / threads + (i < requests % threads ? 1 : 0);
     }
     if (config.rate > 0) {
-      w.rate = config.rate * w.connections / config.connections;
+      // One request in every shards × threads of the one global schedule (pacer.hpp).
+      w.schedule_rate = config.rate;
+      w.schedule_first = shard.index + uint64_t{shard.count} * i;
+      w.schedule_stride = uint64_t{shard.count} * threads;
+      w.rate = config.rate / static_cast<double>(w.schedule_stride);
     }
     if (config.connect_rate > 0) {
       w.connect_rate = config.connect_rate * w.connections / config.connections;

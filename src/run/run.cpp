@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <cmath>
 #include <cstdio>
 
 #include <memory>
@@ -87,6 +88,8 @@ std::string build_mixes(const RunConfig& config, const Plan& plan, std::vector<R
     options.seed = config.seed;
     options.worker = static_cast<uint32_t>(i);
     options.workers = static_cast<uint32_t>(mixes.size());
+    options.shard = config.shard.index;
+    options.shards = config.shard.count;
     options.depth = config.pipeline;
     std::string error;
     if (!RequestMix::build(config.scenario, config.url, options, mixes[i], error)) return error;
@@ -105,7 +108,8 @@ std::string build_mixes(const RunConfig& config, const Plan& plan, std::vector<R
 void judge_schedule(Result& result) {
   ScheduleStats& s = result.schedule;
   if (result.config.closed_loop()) return;
-  s.requested_rate = result.config.rate;
+  // A shard requested its share of the one schedule (every N-th request).
+  s.requested_rate = result.config.rate / result.config.shard.count;
   s.due = result.measured.sent + s.backlog;
   s.achieved_rate = result.measured_seconds > 0
                         ? static_cast<double>(result.measured.sent) / result.measured_seconds
@@ -201,6 +205,13 @@ void watch(const RunConfig& config, const RunMarks& marks,
     }
   }
   if (all_done()) return;
+  if (config.start_at > 0) {
+    // The actual start: this machine's wall clock read as the main thread woke for the instant,
+    // so it holds how late this process got there (a busy or throttled CPU) and any step of the
+    // clock since the launch; the shards' start skew is computed from it (ringfire merge). (The
+    // mark converted back would only repeat the intended time.)
+    result.start_wall = wall_seconds();
+  }
   Sample previous = sampler.take();
   server.start();
   Sample current;
@@ -242,9 +253,23 @@ Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink&
 
   RunMarks marks;
   marks.start_ns = now_ns();
+  const double wall_at_start = wall_seconds();
   // Timeline: [ramp][warm-up][measured duration]; --include-ramp measures the ramp too.
   const uint64_t ramp = config.include_ramp ? 0 : static_cast<uint64_t>(config.ramp.count());
-  marks.measure_start_ns = marks.start_ns + ramp + static_cast<uint64_t>(config.warmup.count());
+  const uint64_t lead = ramp + static_cast<uint64_t>(config.warmup.count());
+  marks.measure_start_ns = marks.start_ns + lead;
+  if (config.start_at > 0) {
+    // --start-at: the window begins at that wall-clock instant, on every shard; the schedule's
+    // origin is the same instant less the lead (it may have passed: see the worker's pacer).
+    const double ahead_s = config.start_at - wall_at_start;
+    if (ahead_s <= 0) {
+      result.error = "--start-at is " + std::to_string(-ahead_s) +
+                     " s in the past: give a later time (connections and warm-up run before it)";
+      return result;
+    }
+    marks.measure_start_ns = marks.start_ns + static_cast<uint64_t>(std::llround(ahead_s * 1e9));
+    marks.schedule_ns = marks.measure_start_ns > lead ? marks.measure_start_ns - lead : 1;
+  }
   marks.stop_ns = config.duration.count() > 0
                       ? marks.measure_start_ns + static_cast<uint64_t>(config.duration.count())
                       : 0;
@@ -258,7 +283,6 @@ Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink&
   if (progress) snapshots = std::make_unique<LiveSnapshot[]>(plan.workers.size());
   marks.live = snapshots.get();
   const LiveFeed live{progress, snapshots.get(), progress ? plan.workers.size() : 0};
-  const double wall_at_start = wall_seconds();
   result.start_wall =
       wall_at_start + static_cast<double>(marks.measure_start_ns - marks.start_ns) * 1e-9;
 
@@ -290,6 +314,8 @@ Result run(const RunConfig& config, std::atomic<bool>& stop, const ProgressSink&
   source.host = host_name();
   source.start_wall = result.start_wall;
   source.end_wall = result.start_wall + result.measured_seconds;
+  source.intended_start_wall = config.start_at;
+  source.shard = config.shard;
   source.clock = read_clock_state();
   result.sources.push_back(std::move(source));
   result.verdict = judge(result.client, run_facts(result, plan, std::move(server_usage)));

@@ -53,7 +53,10 @@ Outcome judge_outcome(const Result& r, uint64_t measure_start_ns) {
   const double silent = window - last;
   double needed = std::max(kSilenceFraction * window, static_cast<double>(kSilenceMinNs) * 1e-9);
   needed = std::max(needed, 2e-9 * static_cast<double>(r.latency.max()));
-  if (!r.config.closed_loop() && r.config.rate > 0) needed = std::max(needed, 2.0 / r.config.rate);
+  if (!r.config.closed_loop() && r.config.rate > 0) {
+    // Two of this process's request intervals: a shard sends every N-th request of the schedule.
+    needed = std::max(needed, 2.0 * r.config.shard.count / r.config.rate);
+  }
   if (silent < needed) return o;
   o.kind = Outcome::Kind::kServerStopped;
   o.silent_from_s = last;
@@ -75,7 +78,8 @@ ScheduleFacts schedule_facts(const Result& result) {
   f.lag_p99_ns = result.schedule.send_lag.value_at_percentile(99);
   f.busy_rounds = result.schedule.busy_rounds;
   f.max_backlog = result.schedule.max_backlog;
-  f.connections = result.config.connections;
+  f.connections =
+      static_cast<uint32_t>(shard_share(result.config.connections, result.config.shard));
   f.pipeline = result.config.pipeline;
   f.service_mean_ns = result.service.count() != 0 ? result.service.mean() : 0;
   schedule_facts_from(result.verdict, f);

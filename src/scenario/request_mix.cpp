@@ -39,12 +39,22 @@ class RequestMixBuilder {
         url_(url),
         options_(options),
         out_(out),
-        rng_(options.seed, 2 * uint64_t{options.worker}) {}
+        rng_(options.seed, 2 * global_worker(options)) {}
+
+  // A worker's place among the workers of every shard, I + N·w: distinct for every (shard,
+  // worker) whatever each shard's worker count, and w itself on one box.
+  static uint64_t global_worker(const MixOptions& o) {
+    return o.shard + uint64_t{o.shards} * o.worker;
+  }
 
   bool build(std::string& error) {
     const std::vector<RequestSpec>& specs = scenario_.requests;
     if (specs.empty()) return fail(error, "the scenario has no requests");
     if (specs.size() > 65535) return fail(error, "a scenario has at most 65535 labels");
+    if (options_.shards == 0 || options_.shard >= options_.shards) {
+      return fail(error, "shard " + std::to_string(options_.shard) + " of " +
+                             std::to_string(options_.shards) + " does not exist");
+    }
     if (options_.workers == 0 || options_.worker >= options_.workers) {
       return fail(error, "worker " + std::to_string(options_.worker) + " of " +
                              std::to_string(options_.workers) + " does not exist");
@@ -183,9 +193,10 @@ class RequestMixBuilder {
   }
 
   void finish() {
-    out_.rng_ = Rng(options_.seed, 2 * uint64_t{options_.worker} + 1);
-    out_.worker_ = options_.worker;
-    out_.workers_ = options_.workers;
+    out_.rng_ = Rng(options_.seed, 2 * global_worker(options_) + 1);
+    // {seq}: START + I + N·w + k·N·W, unique across the workers of every shard.
+    out_.worker_ = global_worker(options_);
+    out_.workers_ = uint64_t{options_.shards} * options_.workers;
     if (out_.is_static()) {
       const uint32_t depth = std::max<uint32_t>(1, options_.depth);
       out_.static_batch_.reserve(out_.arena_.size() * depth);

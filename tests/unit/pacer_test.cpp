@@ -23,10 +23,14 @@ TEST(Pacer, ConstantArrivalsAreEvenlySpaced) {
   }
 }
 
-TEST(Pacer, PhaseOffsetsWorkers) {
-  Pacer a(1000, Arrival::kConstant, 1, kOrigin, 0, 0.0);
-  Pacer b(1000, Arrival::kConstant, 1, kOrigin, 0, 0.5);
-  EXPECT_NEAR(static_cast<double>(b.next() - a.next()), 500'000.0, 1.0);
+TEST(Pacer, StridedPacersInterleave) {
+  // Two workers of a 1000 req/s schedule: the second's first request is the schedule's second.
+  Pacer a(1000, Arrival::kConstant, 1, kOrigin, 0, 0, 2);
+  Pacer b(1000, Arrival::kConstant, 1, kOrigin, 0, 1, 2);
+  EXPECT_NEAR(static_cast<double>(b.next() - a.next()), 1'000'000.0, 1.0);
+  a.advance();
+  EXPECT_EQ(a.index(), 2u);
+  EXPECT_NEAR(static_cast<double>(a.next() - b.next()), 1'000'000.0, 1.0);
 }
 
 TEST(Pacer, SameSeedSameSchedule) {

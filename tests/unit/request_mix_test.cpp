@@ -188,6 +188,34 @@ TEST(RequestMix, SeqIsUniqueAcrossWorkersAndIncreasingWithinOne) {
   }
 }
 
+// --shard I/N: shards with different worker counts never write the same {seq}, and the values of
+// all their workers together are START + 0, 1, 2, ... with no gap (the global index).
+TEST(RequestMix, SeqIsUniqueAcrossShards) {
+  Scenario s;
+  s.requests.push_back(spec("create", "POST", "/rows/{seq:1000}"));
+  const std::vector<uint32_t> workers_per_shard = {1, 3, 2};
+  const auto shards = static_cast<uint32_t>(workers_per_shard.size());
+  std::set<uint64_t> all;
+  constexpr uint64_t kEach = 60;  // writes per worker: 6 workers, 360 values
+  for (uint32_t i = 0; i < shards; ++i) {
+    for (uint32_t w = 0; w < workers_per_shard[i]; ++w) {
+      MixOptions options;
+      options.shard = i;
+      options.shards = shards;
+      options.worker = w;
+      options.workers = workers_per_shard[i];
+      RequestMix mix = built(s, options);
+      for (uint64_t k = 0; k < kEach * 6 / (shards * workers_per_shard[i]); ++k) {
+        const std::string r = written(mix, mix.pick());
+        const uint64_t value = std::stoull(parse(r).head.substr(11, 12));
+        EXPECT_EQ(value, 1000 + i + shards * w + k * shards * workers_per_shard[i]);
+        EXPECT_TRUE(all.insert(value).second) << value;
+      }
+    }
+  }
+  EXPECT_EQ(*all.begin(), 1000u);
+}
+
 TEST(RequestMix, WriteDigitsPadsAndKeepsTheLowDigits) {
   char buf[12];
   RequestMix::write_digits(buf, 12, 1234567);

@@ -81,6 +81,11 @@ Result synthetic() {
   r.client[0].seconds = 1.0;
   r.verdict.summary = "not client-bound";
   r.sources = {Source{"box", r.start_wall, r.start_wall + 2, {true, true, 1200, 16000}, {}, {}}};
+  // A shard with a start time (issue 21): both echoed in the config and the source.
+  r.config.shard = {1, 3};
+  r.config.start_at = r.start_wall - 0.0005;
+  r.sources[0].shard = r.config.shard;
+  r.sources[0].intended_start_wall = r.config.start_at;
   return r;
 }
 
@@ -98,6 +103,9 @@ TEST(ResultJson, RoundTripIsByteIdentical) {
   EXPECT_EQ(read.latency.max(), Histogram::kMaxValue);
   EXPECT_EQ(read.measured.connect_errors(), 5u);
   EXPECT_EQ(read.measured.http_bytes_received, 4000u);
+  EXPECT_EQ(read.config.shard.text(), "1/3");
+  EXPECT_EQ(read.sources.at(0).shard.text(), "1/3");
+  EXPECT_EQ(read.sources.at(0).intended_start_wall, r.config.start_at);
   EXPECT_TRUE(read.labels_kept);
 }
 

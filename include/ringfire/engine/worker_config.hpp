@@ -25,7 +25,12 @@ struct WorkerPlan {
   bool limited = false;           // -n given: stop after `requests` responses
   uint64_t requests = 0;          // this worker's share of -n
   double rate = 0;                // this worker's share of -R (requests/s); 0: closed loop
-  double connect_rate = 0;        // this worker's share of --connect-rate; 0: not paced
+  // Open loop: the whole run's schedule (all shards, all workers) and this worker's requests in
+  // it, global indices schedule_first + k·schedule_stride (engine/pacer.hpp).
+  double schedule_rate = 0;
+  uint64_t schedule_first = 0;
+  uint64_t schedule_stride = 1;
+  double connect_rate = 0;  // this worker's share of --connect-rate; 0: not paced
 };
 
 struct WorkerConfig {
@@ -51,7 +56,10 @@ struct WorkerConfig {
 
 // Clock marks shared (read-only) by all workers, and the one flag that stops them.
 struct RunMarks {
-  uint64_t start_ns = 0;          // connections open from here
+  uint64_t start_ns = 0;  // connections open from here
+  // The open-loop schedule's time zero: start_ns, or with --start-at the same instant on every
+  // shard (the measured start less ramp and warm-up), which may lie before start_ns.
+  uint64_t schedule_ns = 0;
   uint64_t measure_start_ns = 0;  // end of warm-up: requests intended from here are measured
   uint64_t stop_ns = 0;           // 0: no time limit
   const std::atomic<bool>* stop = nullptr;  // set by SIGINT/SIGTERM or the run

@@ -18,6 +18,9 @@ namespace ringfire {
 inline constexpr const char* kJsonSchema = "ringfire.result/2";
 
 void print_text(const Result& result, std::ostream& out);
+// The merged result's own lines (report_merge.cpp): start skew, shared and union rates, each
+// shard's start and verdict; print_text calls it for a result ringfire merge made.
+void print_merge(const Result& result, std::ostream& out);
 nlohmann::json to_json(const Result& result);
 nlohmann::json histogram_json(const Histogram& h);
 // Completed responses by status class: {"1xx": .., "2xx": .., ..., "other": ..}.
@@ -39,6 +42,10 @@ nlohmann::json connections_json(const Result& result);
 // the first source's verdict (src/result/report_series.cpp).
 nlohmann::json timeseries_json(const Result& result);
 nlohmann::json sources_json(const Result& result);
+nlohmann::json shard_json(const Shard& shard);  // {"index": I, "count": N}
+// One line naming the sources that ran with --start-at on a clock adjtimex does not call
+// synchronised (a warning in the report, an invalid run with --strict); "" when none did.
+std::string unsynchronised_clocks(const Result& result);
 nlohmann::json verdict_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and

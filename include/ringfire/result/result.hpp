@@ -63,6 +63,25 @@ struct LabelSummary {
   Histogram latency;  // completed responses only
 };
 
+// A result that `ringfire merge` made of several (result/merge_shards.hpp): how the shards'
+// windows lined up, and the rates over the window they all shared and over their union.
+struct MergeFacts {
+  bool merged = false;
+  uint32_t inputs = 0;            // files merged
+  uint32_t shards = 0;            // the shard count they share (1: one-box results)
+  double start_skew_s = 0;        // the largest difference between the sources' actual starts
+  double shared_start_wall = 0;   // the window every source measured: [start, start + seconds)
+  double shared_seconds = 0;      // 0: the windows did not overlap
+  uint64_t shared_rows = 0;       // whole per-second rows every source has
+  uint64_t shared_completed = 0;  // completed in those rows
+  std::string forced;             // the refusal --force overrode ("": the inputs belong together)
+  double shared_requests_per_second() const {
+    return shared_rows != 0
+               ? static_cast<double>(shared_completed) / static_cast<double>(shared_rows)
+               : 0;
+  }
+};
+
 struct Result {
   RunConfig config;
   uint32_t workers = 0;
@@ -99,6 +118,7 @@ struct Result {
   // The machines (processes) whose runs this result holds: one for a run of this process, none
   // for a worker's partial result, several once files are merged (result/source.hpp).
   std::vector<Source> sources;
+  MergeFacts merge;  // set by merge_shards() only
 
   double requests_per_second() const;
   double bytes_per_second() const;

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include "ringfire/base/shard.hpp"
+
 namespace ringfire {
 
 // The kernel's view of the wall clock (adjtimex(2)): shards' windows line up only as well as
@@ -22,7 +24,7 @@ std::string host_name();  // gethostname(2); "" when it fails
 
 struct Source {
   std::string host;
-  double start_wall = 0;  // unix seconds: the measured window's start
+  double start_wall = 0;  // unix seconds: the measured window's start (the actual one)
   double end_wall = 0;    // and its end
   ClockState clock;
   // This source's verdict and machine samples (one per measured second) as JSON text, when the
@@ -30,6 +32,8 @@ struct Source {
   // Empty for the run of this process, whose Result::verdict and Result::client hold them.
   std::string verdict_json;
   std::vector<std::string> client_json;
+  double intended_start_wall = 0;  // --start-at (0: not given)
+  Shard shard{};                   // --shard (0/1: the whole run)
 };
 
 }  // namespace ringfire

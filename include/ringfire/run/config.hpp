@@ -13,6 +13,7 @@
 
 #include "ringfire/base/cpu_list.hpp"
 #include "ringfire/base/duration.hpp"
+#include "ringfire/base/shard.hpp"
 #include "ringfire/engine/pacer.hpp"
 #include "ringfire/http/url.hpp"
 #include "ringfire/result/threshold.hpp"
@@ -86,6 +87,14 @@ struct RunConfig {
   double connect_rate = 0;
   // Close and reopen a connection after this many responses on it; 0: never.
   uint32_t keepalive_requests = 0;
+  // Beyond one box (issue 21): this process's part of the run (--shard I/N; base/shard.hpp), the
+  // other fields keep describing the whole run. rule: every shard gets at least one connection
+  // and, with -n, one request.
+  Shard shard;
+  // --start-at: unix seconds at which the measured window begins (0: when ramp and warm-up end).
+  // Connections open at once and everything before the instant is warm-up; the open-loop
+  // schedule's origin is the instant less ramp and warm-up, the same on every shard.
+  double start_at = 0;
 
   bool closed_loop() const { return rate <= 0; }
 };
@@ -115,6 +124,8 @@ struct CommandLine {
   bool self_check = false;
   std::vector<std::string> thresholds;  // --threshold, one expression each
   std::string source_ip;                // --source-ip list (source_addresses.hpp)
+  std::string shard;                    // --shard I/N
+  std::string start_at;                 // --start-at TIME (base/start_time.hpp)
 };
 
 // Parses `line` into `config` (URL, durations, CPU list, arrival, body file, thresholds), then

@@ -20,9 +20,11 @@ struct Plan {
   bool oversubscribed() const { return workers.size() > usable_cpus; }
 };
 
-// Splits the run across workers: threads = config.threads or the number of CPUs (never more than
-// connections); connections, requests and rate are divided as evenly as integers allow, the
-// remainders going to the first workers.
+// Splits the run across workers: this shard's share of the connections and requests
+// (base/shard.hpp; the whole run without --shard), then threads = config.threads or the number
+// of CPUs (never more than the shard's connections), the shard's connections and requests divided
+// as evenly as integers allow, the remainders going to the first workers. Open loop: each worker
+// takes every (shards × threads)-th request of the one global schedule.
 Plan make_plan(const RunConfig& config);
 
 // What every worker reads of `config` (the scenario's expects only when labels are kept).

@@ -11,7 +11,8 @@
 // the labels share max_pool_bytes by water-filling (the small ones get their whole pool, the big
 // ones what is left, each at least one variant). The random values of a pool come from
 // (seed, worker), the picks from another stream of the same: a run with the same --seed and the
-// same worker count sends the same requests in the same order per worker.
+// same worker count sends the same requests in the same order per worker. With --shard I/N the
+// worker's place is I + N·worker among all shards' workers (streams and {seq} stay distinct).
 #pragma once
 
 #include <cstddef>
@@ -34,6 +35,8 @@ struct MixOptions {
   uint64_t seed = 1;
   uint32_t worker = 0;  // this worker's index, and how many there are ({seq} interleaves them)
   uint32_t workers = 1;
+  uint32_t shard = 0;  // --shard I/N: {seq} and the random streams interleave the shards too
+  uint32_t shards = 1;
   uint32_t depth = 1;  // most requests in one batch (--pipeline)
 };
 
@@ -91,8 +94,10 @@ class RequestMix {
   bool needs_patch(Pick p) const { return pools_[p.label].seq_fields != 0; }
   // Copies the request to `dst` (bytes(p).size() bytes) with this worker's next {seq} values:
   // the k-th write() of a request with {seq} fields (any label; k from 0) gives each of its
-  // fields START + worker + k * workers. A request without them is copied as pooled (its bytes()
-  // may as well be sent directly).
+  // fields START + shard + shards·worker + k·shards·workers (one box: START + worker +
+  // k·workers). In an open loop where every label has {seq}, that is START + g, the request's
+  // index in the global schedule (engine/pacer.hpp). A request without them is copied as pooled
+  // (its bytes() may as well be sent directly).
   void write(Pick p, char* dst) {
     const Pool& pool = pools_[p.label];
     const Variant& v = variants_[pool.first + p.variant];
