@@ -95,7 +95,8 @@ def main():
     plan = [(server, case) for server in args.server for case in cases]
     if args.large_server:
         # Large responses: the receive path and the bytes, not the per-request overhead.
-        plan.append((args.large_server, {"name": "120 KB body c50", "conns": 50, "pipeline": 1}))
+        plan.append((args.large_server, {"name": "120 KB body c50", "conns": 50, "pipeline": 1,
+                                            "big_body": True}))
     if args.slow_server:
         # A server that spends more per request than it needs (a log write each): how much of
         # the client's lead survives when the client waits more and batches less.

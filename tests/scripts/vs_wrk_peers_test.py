@@ -101,14 +101,19 @@ def clients(gcannon="/opt/gcannon"):
 
 def test_gcannon_command_pinned_one_thread():
     c = clients()
-    cmd = c.command("gcannon", "http://127.0.0.1:1/", 100, 10, 5, "/j.json")
+    cmd = c.command("gcannon", "http://127.0.0.1:1/", {"conns": 100, "pipeline": 10}, 5, "/j.json")
     assert cmd[:2] == ["env", f"HOME={c.gcannon_home}"], cmd
     assert cmd[2:5] == ["taskset", "-c", "1"], cmd
     assert cmd[5:] == ["/opt/gcannon", "http://127.0.0.1:1/", "-c", "100", "-t", "1", "-d", "5s",
                        "-p", "10", "--json"], cmd
     # gcannon has no warm-up: the warm-up is run on top, in whole seconds.
-    cmd = c.command("gcannon", "http://127.0.0.1:1/", 100, 1, 3, "/j.json", warmup_s=1)
+    cmd = c.command("gcannon", "http://127.0.0.1:1/", {"conns": 100, "pipeline": 1}, 3, "/j.json",
+                    warmup_s=1)
     assert cmd[cmd.index("-d") + 1] == "4s", cmd
+    # Large bodies: 16 KiB receive buffers (its default is 4 KiB).
+    cmd = c.command("gcannon", "http://127.0.0.1:1/large",
+                    {"conns": 50, "pipeline": 1, "big_body": True}, 5, "/j.json")
+    assert cmd[-2:] == ["--recv-buf", "16384"], cmd
 
 
 def test_clients_alternate_with_gcannon_only_when_given():
