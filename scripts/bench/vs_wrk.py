@@ -137,6 +137,7 @@ def main():
     m = results["machine"]
     header = (f"{m['date']} · {m['cpu_model']} · {m['cpus']} CPUs · Linux {m['kernel']} · "
               f"{m['wrk']} · {m['nginx']} · ringfire {args.ringfire_version} · "
+              f"{'gcannon ' + args.gcannon + ' · ' if args.gcannon else ''}"
               f"{args.repeats} × {args.duration:g} s per cell · "
               f"{results['settings']['loopback']} · syscalls by "
               f"{results['settings']['syscall_counter']} · load average "
