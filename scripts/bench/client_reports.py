@@ -1,6 +1,7 @@
 """What each client and tracer reports about a run, read into numbers: wrk's text report,
 ringfire's --json result (through scripts/lib/ringfire_result.py, the one reader of result files),
-ringfire-pingpong's own small JSON, `perf stat -x,` output and `strace -c` tables.
+gcannon's --json report, ringfire-pingpong's own small JSON, `perf stat -x,` output and
+`strace -c` tables.
 """
 
 import json
@@ -67,10 +68,40 @@ def parse_pingpong(json_path):
             "non2xx": 0, "p50_ns": doc["latency_ns"]["p50"]}
 
 
+def parse_gcannon(stdout):
+    """Totals from gcannon's --json report on stdout (gcannon 0.5: one object, nothing else).
+    Its "errors" are connect, read and timeout counts; any status but 2xx counts as non-2xx (it
+    checks each against the expected status, 200 by default); latency is in microseconds."""
+    start = stdout.find("{")
+    if start < 0:
+        raise ValueError("gcannon printed no JSON report")
+    doc = json.loads(stdout[start:])
+    status = doc["status"]
+    return {
+        "completed": int(doc["responses"]),
+        "rps": float(doc["rps"]),
+        "errors": sum(int(v) for v in doc["errors"].values()),
+        "non2xx": sum(int(v) for k, v in status.items() if k != "2xx"),
+        "p50_ns": float(doc["latency_us"]["p50"]) * 1000.0,
+        "reconnects": int(doc.get("reconnects", 0)),
+    }
+
+
+def parse_client(client, stdout, json_path):
+    """The report of one measured or traced run of wrk, gcannon or ringfire, read into numbers."""
+    if client == "wrk":
+        return parse_wrk(stdout)
+    if client == "gcannon":
+        return parse_gcannon(stdout)
+    if client == "pingpong":
+        return parse_pingpong(json_path)
+    return parse_ringfire(json_path)
+
+
 def completed_of(client, r, json_path):
     """Responses a traced run completed, by the client's own count; 0 if it reported none."""
     try:
-        parsed = parse_wrk(r["stdout"]) if client == "wrk" else parse_ringfire(json_path)
+        parsed = parse_client(client, r["stdout"], json_path)
     except PARSE_ERRORS:
         return 0
     return parsed.get("completed", 0)

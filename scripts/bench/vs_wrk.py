@@ -1,12 +1,13 @@
 #!/usr/bin/env python3
-"""Side-by-side runs of wrk and ringfire against servers that scripts/bench/bench-vs-wrk.sh
-started.
+"""Side-by-side runs of wrk, gcannon (when given) and ringfire against servers that
+scripts/bench/bench-vs-wrk.sh started.
 
 The shell script owns the servers (start, pin, kill); this program the measurements:
 
   * client CPU time from the kernel's own accounting: the rusage that wait4() returns for the
     client process (user + system time of all its threads);
-  * requests completed from the client's own totals (wrk's "N requests in", ringfire's JSON);
+  * requests completed from the client's own totals (wrk's "N requests in", gcannon's and
+    ringfire's JSON);
   * server CPU share from /proc/PID/stat (utime + stime of the server and its children, e.g. an
     nginx master and its worker) sampled just before and just after each client run;
   * syscalls per request from separate short runs (perf's raw_syscalls:sys_enter counter when perf
@@ -51,6 +52,11 @@ def main():
                     help="NAME=PID=URL; repeatable (cases run against each, in order)")
     ap.add_argument("--close-server", type=parse_server,
                     help="NAME=PID=URL of a server closing every connection after one response")
+    ap.add_argument("--large-server", type=parse_server,
+                    help="NAME=PID=URL whose URL answers with the large (120 KB) body")
+    ap.add_argument("--slow-server", type=parse_server,
+                    help="NAME=PID=URL of a slower server (nginx writing an access log)")
+    ap.add_argument("--gcannon", help="the gcannon binary: a third client in every case")
     ap.add_argument("--latency-server", help="NAME of the server for the 1-connection case")
     ap.add_argument("--client-cpu", type=int, default=1)
     ap.add_argument("--netns", help="run the clients in this network namespace (--rfs)")
@@ -82,10 +88,19 @@ def main():
         "settings": {"duration_s": args.duration, "repeats": args.repeats,
                      "loopback": LOOPBACK_RFS if args.netns else LOOPBACK_PLAIN,
                      "client_cpu": args.client_cpu, "syscall_duration_s": args.syscall_duration,
+                     "clients": list(clients.names), "gcannon": args.gcannon,
                      "syscall_counter": "perf raw_syscalls:sys_enter" if args.perf else "strace -c"},
         "cases": [],
     }
     plan = [(server, case) for server in args.server for case in cases]
+    if args.large_server:
+        # Large responses: the receive path and the bytes, not the per-request overhead.
+        plan.append((args.large_server, {"name": "120 KB body c50", "conns": 50, "pipeline": 1,
+                                            "big_body": True}))
+    if args.slow_server:
+        # A server that spends more per request than it needs (a log write each): how much of
+        # the client's lead survives when the client waits more and batches less.
+        plan.append((args.slow_server, {"name": "c100", "conns": 100, "pipeline": 1}))
     if args.close_server:
         # A new connection for every request: what the connection set-up costs each client.
         plan.append((args.close_server, {"name": "c100 new connection per response",
@@ -93,12 +108,12 @@ def main():
     for server, case in plan:
         label = f"{server['name']} {case['name']}"
         entry = {"label": label, "server": server["name"], **case,
-                 "runs": {"wrk": [], "ringfire": []}, "syscalls": {}}
+                 "runs": {c: [] for c in clients.names}, "syscalls": {}}
         for rep in range(args.repeats):
-            for client in ("wrk", "ringfire"):  # alternate A B A B: drift hits both alike
+            for client in clients.names:  # alternate A B C A B C: drift hits all alike
                 print(f"[{label}] {client} run {rep + 1}/{args.repeats}", file=sys.stderr)
                 entry["runs"][client].append(clients.run(client, server, case, args.duration))
-        for client in ("wrk", "ringfire"):
+        for client in clients.names:
             print(f"[{label}] {client} syscall count", file=sys.stderr)
             with tempfile.TemporaryDirectory() as tmp:
                 entry["syscalls"][client] = clients.syscalls(client, server, case,
@@ -122,6 +137,7 @@ def main():
     m = results["machine"]
     header = (f"{m['date']} · {m['cpu_model']} · {m['cpus']} CPUs · Linux {m['kernel']} · "
               f"{m['wrk']} · {m['nginx']} · ringfire {args.ringfire_version} · "
+              f"{'gcannon ' + args.gcannon + ' · ' if args.gcannon else ''}"
               f"{args.repeats} × {args.duration:g} s per cell · "
               f"{results['settings']['loopback']} · syscalls by "
               f"{results['settings']['syscall_counter']} · load average "

@@ -1,17 +1,18 @@
-"""How the wrk comparison runs each client (wrk, ringfire, ringfire-pingpong) pinned to the client
-CPU: the command line of each, a measured run (client and server CPU per request), and the
+"""How the wrk comparison runs each client (wrk, gcannon when given, ringfire, ringfire-pingpong)
+pinned to the client CPU: the command line of each, a measured run (client and server CPU per request), and the
 separate traced runs that count syscalls per request (perf when it works, strace -c for the
 breakdown; tracing slows the client, so these never feed the CPU or throughput figures).
 """
 
+import atexit
+import math
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from client_reports import (PARSE_ERRORS, completed_of, parse_perf, parse_pingpong,
-                            parse_ringfire, parse_strace, parse_wrk)
+from client_reports import PARSE_ERRORS, completed_of, parse_client, parse_perf, parse_strace
 from cpu_accounting import run_client
 
 # A client that overstays its duration by this much is killed and its run marked failed.
@@ -20,6 +21,10 @@ GRACE_S = 30.0
 LATENCY_CLIENTS = ("pingpong", "wrk", "ringfire")
 # Steady-state syscall counts leave out the first second: connection set-up and warm-up.
 STEADY_DELAY_S = 1.0
+# Clients without a warm-up of their own: a steady-state count prorates their total instead.
+NO_WARMUP = ("wrk", "gcannon")
+# gcannon's receive buffer size for the large-body case (--recv-buf, bytes).
+GCANNON_BIG_BODY_RECV_BUF = 16384
 
 
 class Clients:
@@ -29,11 +34,17 @@ class Clients:
         self.args = args
         netns = ["ip", "netns", "exec", args.netns] if args.netns else []
         self.pin = netns + ["taskset", "-c", str(args.client_cpu)]
+        # The closed-loop clients, in the order each round runs them (A B C A B C).
+        self.names = ("wrk", "gcannon", "ringfire") if args.gcannon else ("wrk", "ringfire")
+        # gcannon appends every run to $HOME/.gcannon/history.bin: keep that out of the real home.
+        self.gcannon_home = tempfile.mkdtemp(prefix="bench-gcannon-home-")
+        atexit.register(shutil.rmtree, self.gcannon_home, True)
 
-    def command(self, client, url, conns, pipeline, duration_s, json_path, latency=False,
-                warmup_s=0):
-        """warmup_s: ringfire excludes that first part from its counts; wrk runs it on top."""
-        d = f"{duration_s + (warmup_s if client == 'wrk' else 0):g}s"
+    def command(self, client, url, case, duration_s, json_path, latency=False, warmup_s=0):
+        """case: conns, pipeline and (for large responses) big_body. warmup_s: ringfire excludes
+        that first part from its counts; wrk and gcannon run it on top."""
+        conns, pipeline = case["conns"], case["pipeline"]
+        d = f"{duration_s + (warmup_s if client in NO_WARMUP else 0):g}s"
         if client == "wrk":
             cmd = self.pin + ["wrk", "-t1", f"-c{conns}", f"-d{d}", "--timeout", "5s"]
             if latency:
@@ -42,6 +53,20 @@ class Clients:
                 cmd += ["-s", self.args.pipeline_lua, url, "--", str(pipeline)]
             else:
                 cmd.append(url)
+            return cmd
+        if client == "gcannon":
+            # gcannon 0.5: -c connections in all, -t threads, -d whole seconds, -p requests in
+            # flight per connection, --json the report alone on stdout. No pinning of its own:
+            # taskset holds its one worker thread (and its main thread) on the client CPU.
+            whole_s = max(1, math.ceil(duration_s + warmup_s))
+            cmd = ["env", f"HOME={self.gcannon_home}"] + self.pin + [
+                self.args.gcannon, url, "-c", str(conns), "-t", "1", "-d", f"{whole_s}s",
+                "-p", str(pipeline), "--json"]
+            if case.get("big_body"):
+                # Its 4 KiB receive buffers default halve its rate on 120 KB bodies (measured:
+                # 6.5k resp/s against 12k with 16 KiB, at less CPU per response); 16 KiB is
+                # what ringfire uses too.
+                cmd += ["--recv-buf", str(GCANNON_BIG_BODY_RECV_BUF)]
             return cmd
         if client == "pingpong":
             return self.pin + [self.args.pingpong, "-d", d, "--json", json_path, url]
@@ -52,13 +77,11 @@ class Clients:
     def run(self, client, server, case, duration_s, latency=False):
         with tempfile.TemporaryDirectory() as tmp:
             json_path = os.path.join(tmp, "ringfire.json")
-            cmd = self.command(client, server["url"], case["conns"], case["pipeline"],
+            cmd = self.command(client, server["url"], case,
                                duration_s, json_path, latency)
             r = run_client(cmd, server["pid"], duration_s + GRACE_S, self.args.client_cpu)
             try:
-                parsed = (parse_wrk(r["stdout"]) if client == "wrk" else
-                          parse_pingpong(json_path) if client == "pingpong" else
-                          parse_ringfire(json_path))
+                parsed = parse_client(client, r["stdout"], json_path)
             except PARSE_ERRORS as e:
                 parsed = {"parse_error": str(e)}
         r.update(parsed)
@@ -66,6 +89,10 @@ class Clients:
         r["ok"] = ok
         if ok:
             r["client_us_per_req"] = r["client_cpu_s"] * 1e6 / r["completed"]
+            # User and kernel apart: on plain loopback the kernel part includes the server's
+            # receive of every request, run inside the client's send.
+            r["user_us_per_req"] = r["client_user_s"] * 1e6 / r["completed"]
+            r["sys_us_per_req"] = r["client_sys_s"] * 1e6 / r["completed"]
             r["client_cpu_pct"] = 100.0 * r["client_cpu_s"] / r["wall_s"]
             r["server_cpu_pct"] = 100.0 * r["server_cpu_s"] / r["wall_s"]
             if r.get("client_core_busy_s") is not None:
@@ -82,7 +109,7 @@ class Clients:
         if self.args.perf:
             perf_out = os.path.join(tmp, "perf.txt")
             cmd = ["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-o", perf_out, "--"]
-            cmd += self.command(client, server["url"], case["conns"], case["pipeline"],
+            cmd += self.command(client, server["url"], case,
                                 duration_s, json_path)
             r = run_client(cmd, None, duration_s + GRACE_S)
             count = parse_perf(perf_out)
@@ -96,18 +123,18 @@ class Clients:
             # is prorated to the same window (it has no warm-up of its own).
             cmd = ["perf", "stat", "-x,", "-e", "raw_syscalls:sys_enter", "-o", perf_out,
                    "-D", str(int(STEADY_DELAY_S * 1000)), "--"]
-            cmd += self.command(client, server["url"], case["conns"], case["pipeline"],
+            cmd += self.command(client, server["url"], case,
                                 duration_s, json_path, warmup_s=STEADY_DELAY_S)
             r = run_client(cmd, None, duration_s + STEADY_DELAY_S + GRACE_S)
             count = parse_perf(perf_out)
             done = completed_of(client, r, json_path)
-            if client == "wrk":
+            if client in NO_WARMUP:
                 done = done * duration_s / (duration_s + STEADY_DELAY_S)
             if count and done:
                 res["steady_syscalls_per_req"] = count / done
         strace_out = os.path.join(tmp, "strace.txt")
         cmd = ["strace", "-c", "-f", "-o", strace_out]
-        cmd += self.command(client, server["url"], case["conns"], case["pipeline"], duration_s,
+        cmd += self.command(client, server["url"], case, duration_s,
                             json_path)
         r = run_client(cmd, None, duration_s + GRACE_S)
         calls = parse_strace(strace_out)
