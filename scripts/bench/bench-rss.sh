@@ -4,8 +4,8 @@
 # loopback, one client thread each; prints each client's peak RSS (/usr/bin/time's maximum
 # resident set size, the kernel's VmHWM) and the bytes each added connection costs.
 #   scripts/bench/bench-rss.sh [--seconds S] [--counts "1000 5000 15000"]
-# ringfire's RSS includes the receive buffers its workers' buffer rings have touched (16 KiB each,
-# up to 4,096 per worker), so it varies with traffic as much as with connections.
+# ringfire's RSS includes the receive buffers its workers' buffer rings have touched (at most 64 MiB
+# per worker: 64 KiB buffers for few connections, 16 KiB × 4,096 for many), so it varies with traffic as much as with connections.
 # Each cell runs S seconds (default 3) against a fresh nginx on a fresh port (no TIME_WAIT of the
 # previous cell in the way). Needs an open-files limit above the largest count (20,000 here).
 # RINGFIRE_BUILD_DIR=DIR uses the ringfire binary there (default build/release).

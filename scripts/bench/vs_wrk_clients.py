@@ -64,8 +64,8 @@ class Clients:
                 "-p", str(pipeline), "--json"]
             if case.get("big_body"):
                 # Its 4 KiB receive buffers default halve its rate on 120 KB bodies (measured:
-                # 6.5k resp/s against 12k with 16 KiB, at less CPU per response); 16 KiB is
-                # what ringfire uses too.
+                # 6.5k resp/s against 12k with 16 KiB, at less CPU per response). ringfire's
+                # are 64 KiB at these connection counts (worker_setup.cpp, recv_pool).
                 cmd += ["--recv-buf", str(GCANNON_BIG_BODY_RECV_BUF)]
             return cmd
         if client == "pingpong":
