@@ -2,6 +2,7 @@
 
 #include <CLI/CLI.hpp>
 #include <iostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -18,11 +19,13 @@ int merge_command(int argc, char** argv) {
       "shard's verdict kept; the start skew and the rate over the window the shards shared"};
   app.name("ringfire merge");
   std::vector<std::string> files;
-  std::string out_path;
+  std::string out_path, html_path;
   bool text = false, force = false;
   app.add_option("files", files, "Result files (--json) of the shards")->required();
   app.add_option("-o,--output", out_path, "Write the merged result as JSON ('-': to stdout)");
-  app.add_flag("--text", text, "Print the merged text report (the default without -o)");
+  app.add_option("--html", html_path,
+                 "Write the merged result as one HTML page (report, shards, per-second charts)");
+  app.add_flag("--text", text, "Print the merged text report (the default without -o or --html)");
   app.add_flag("--force", force,
                "Merge inputs that do not belong together anyway; the result says what differed");
   try {
@@ -46,7 +49,12 @@ int merge_command(int argc, char** argv) {
   if (!out_path.empty() && !write_json(out_path, to_json(merged).dump(2) + "\n", error)) {
     return complain(kExitRuntime, error);
   }
-  if (out_path.empty() || text) {
+  if (!html_path.empty()) {
+    std::ostringstream html;
+    write_html(merged, html);
+    if (!write_file(html_path, html.str(), error)) return complain(kExitRuntime, error);
+  }
+  if ((out_path.empty() && html_path.empty()) || text) {
     // With the JSON on stdout, the text goes to stderr.
     print_text(merged, out_path == kJsonToStdout ? std::cerr : std::cout);
   }

@@ -74,6 +74,8 @@ void declare_output_and_tuning(CLI::App& app, RunConfig& config, CommandLine& li
   app.add_option("--timeseries", config.timeseries_path, "Write the per-second series as CSV");
   app.add_option("--hdr-out", config.hdr_out_path,
                  "Write the latency percentile distribution in HdrHistogram's text format");
+  app.add_option("--html", config.html_path,
+                 "Write a self-contained HTML page: the report and the per-second charts");
   app.add_flag("--latency", config.latency_table, "Print the full latency percentile table");
   app.add_flag("-q,--quiet", config.quiet, "Print nothing on success (use with --json)");
   app.add_option("--threshold", line.thresholds,

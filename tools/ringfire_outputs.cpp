@@ -20,6 +20,11 @@ bool write_side_files(const Result& result, std::string& error) {
     write_timeseries_csv(result, csv);
     if (!write_file(config.timeseries_path, csv.str(), error)) return false;
   }
+  if (!config.html_path.empty()) {
+    std::ostringstream html;
+    write_html(result, html);
+    if (!write_file(config.html_path, html.str(), error)) return false;
+  }
   return true;
 }
 

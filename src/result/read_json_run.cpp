@@ -202,6 +202,8 @@ void read_merge(const json& doc, Result& out) {
   f.shared_rows = j.at("shared_rows").get<uint64_t>();
   f.shared_completed = j.at("shared_completed").get<uint64_t>();
   if (!j.at("forced").is_null()) f.forced = j.at("forced").get<std::string>();
+  out.verdict.client_bound = j.at("client_bound").get<bool>();
+  out.verdict.summary = j.at("verdict").get<std::string>();
 }
 
 }  // namespace

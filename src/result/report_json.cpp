@@ -83,7 +83,10 @@ json merge_json(const Result& r) {
           {"shared_rows", f.shared_rows},
           {"shared_completed", f.shared_completed},
           {"shared_requests_per_second", f.shared_requests_per_second()},
-          {"forced", f.forced.empty() ? json(nullptr) : json(f.forced)}};
+          {"forced", f.forced.empty() ? json(nullptr) : json(f.forced)},
+          // The roll-up: the document's "verdict" stays the first shard's own.
+          {"client_bound", r.verdict.client_bound},
+          {"verdict", r.verdict.summary}};
 }
 
 json schedule_json(const Result& r) {

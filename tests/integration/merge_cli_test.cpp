@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 
 #include "harness.hpp"
 
@@ -42,9 +43,18 @@ TEST(MergeCli, TwoShardsMergeAndMismatchesAreRefused) {
     std::ofstream(files.back()) << run.result_text;
   }
   const std::string all = dir + "/all.json";
-  const ExitResult ok = merge({files[0], files[1], "-o", all, "--text"});
+  const std::string html = dir + "/all.html";
+  const ExitResult ok = merge({files[0], files[1], "-o", all, "--html", html, "--text"});
   ASSERT_EQ(ok.exit_code, 0) << ok.err;
   EXPECT_NE(ok.out.find("merged 2 results"), std::string::npos) << ok.out;
+  // --html: one page with the merged report, a row per shard and the per-second charts.
+  std::stringstream page;
+  page << std::ifstream(html).rdbuf();
+  EXPECT_EQ(page.str().rfind("<!DOCTYPE html>", 0), 0u);
+  EXPECT_NE(page.str().find("merged 2 results"), std::string::npos);
+  EXPECT_NE(page.str().find("<td>1/2</td>"), std::string::npos);
+  EXPECT_NE(page.str().find("<svg"), std::string::npos);
+  EXPECT_NE(page.str().find("</html>"), std::string::npos);
   std::ifstream f(all);
   const nlohmann::json m = nlohmann::json::parse(f, nullptr, false);
   ASSERT_TRUE(m.is_object());

@@ -91,12 +91,22 @@ std::string fixed(double v, int decimals) {
 
 TEST(TimeseriesCsv, RowsAreTheJsonSeriesAndAddUpToTheTotals) {
   TempDir dir;
-  const std::string csv_path = dir.path("series.csv");
+  const std::string csv_path = dir.path("series.csv"), html_path = dir.path("run.html");
   TargetServer server;
   ASSERT_TRUE(server.ok());
-  const RingfireRun run =
-      run_ringfire({"-c", "4", "-t", "2", "-d", "3s", "--timeseries", csv_path, server.url()});
+  const RingfireRun run = run_ringfire({"-c", "4", "-t", "2", "-d", "3s", "--timeseries", csv_path,
+                                        "--html", html_path, server.url()});
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  // --html: the same run as one page, a table row per second as the CSV has.
+  std::stringstream page;
+  page << std::ifstream(html_path).rdbuf();
+  EXPECT_NE(page.str().find("<svg"), std::string::npos);
+  size_t html_rows = 0;
+  for (size_t at = page.str().find("<tr><td>"); at != std::string::npos;
+       at = page.str().find("<tr><td>", at + 1)) {
+    ++html_rows;
+  }
+  EXPECT_EQ(html_rows, run.result.at("timeseries").size());
   std::ifstream csv(csv_path);
   std::string line;
   ASSERT_TRUE(std::getline(csv, line));

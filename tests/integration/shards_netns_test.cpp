@@ -224,6 +224,14 @@ TEST(Shards, ThreeBoxesAgainstNginxMergeToWhatNginxCounted) {
   };
   EXPECT_EQ(all(m, "failed"), 0u);
   EXPECT_GT(u(m.at("totals"), "completed"), 0u);
+  // The merged series sums to the merged totals (the measured window).
+  uint64_t series_sent = 0, series_completed = 0;
+  for (const nlohmann::json& row : m.at("timeseries")) {
+    series_sent += u(row, "sent");
+    series_completed += u(row, "completed");
+  }
+  EXPECT_EQ(series_sent, u(m.at("totals"), "sent"));
+  EXPECT_EQ(series_completed, u(m.at("totals"), "completed"));
 
   // nginx's lines, in total: at least what completed, at most that and what was in flight.
   const std::map<std::string, uint64_t> by_address = log_by_address(dir);

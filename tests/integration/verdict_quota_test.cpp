@@ -7,6 +7,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -132,10 +133,15 @@ TEST(VerdictQuota, ClientUnderACpuQuotaIsClientBoundWithTheQuotaNamed) {
   // The shell moves itself into the cgroup, then becomes ringfire.
   const std::vector<std::string> wrapper = {"/bin/sh", "-c", "echo $$ > \"$0\" && exec \"$@\"",
                                             cgroup.dir() + "/cgroup.procs"};
+  // Shard 0 of 2 runs under the quota; shard 1, after it, runs free: the merge must name shard 0.
   std::vector<std::string> args = {"-t", "1", "-c", "8", "-d", "2s", "--no-progress"};
   if (two) args.insert(args.end(), {"--cpus", "0"});
   args.push_back(server.url());
-  const RingfireRun run = run_ringfire_wrapped(wrapper, args);
+  std::vector<std::string> shard0 = args, shard1 = args;
+  shard0.insert(shard0.begin(), {"--shard", "0/2"});
+  shard1.insert(shard1.begin(), {"--shard", "1/2"});
+  const RingfireRun run = run_ringfire_wrapped(wrapper, shard0);
+  const RingfireRun free_run = run_ringfire(shard1);
   server.stop_and_count();
   const CgroupThrottle after = cgroup.stat();
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
@@ -169,6 +175,30 @@ TEST(VerdictQuota, ClientUnderACpuQuotaIsClientBoundWithTheQuotaNamed) {
   }
   EXPECT_GT(rows, 0u);
   EXPECT_LE(rows, throttled);
+
+  // The merge keeps the verdict: client-bound, naming the throttled shard and the quota.
+  ASSERT_EQ(free_run.exit.exit_code, 0) << free_run.exit.err;
+  char pattern[] = "/tmp/ringfire-quota-merge-XXXXXX";
+  const std::string dir = mkdtemp(pattern);
+  const std::string a = dir + "/0.json", b = dir + "/1.json", all = dir + "/all.json";
+  std::ofstream(a) << run.result_text;
+  std::ofstream(b) << free_run.result_text;
+  std::unique_ptr<Subprocess> merge =
+      Subprocess::start({RINGFIRE_BIN, "merge", a, b, "-o", all, "--text"});
+  ASSERT_TRUE(merge);
+  const ExitResult merged = merge->wait(std::chrono::seconds(30));
+  ASSERT_EQ(merged.exit_code, 0) << merged.err;
+  std::ifstream f(all);
+  const json m = json::parse(f, nullptr, false);
+  ASSERT_TRUE(m.is_object());
+  const json& mv = m.at("merge");
+  EXPECT_TRUE(mv.at("client_bound").get<bool>()) << mv.dump(2);
+  const std::string merged_summary = mv.at("verdict").get<std::string>();
+  EXPECT_NE(merged_summary.find("shard 0/2"), std::string::npos) << merged_summary;
+  EXPECT_NE(merged_summary.find("CPU quota throttled the client"), std::string::npos)
+      << merged_summary;
+  EXPECT_NE(merged.out.find("CPU quota throttled the client"), std::string::npos) << merged.out;
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

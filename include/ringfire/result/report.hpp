@@ -48,6 +48,9 @@ nlohmann::json shard_json(const Shard& shard);  // {"index": I, "count": N}
 std::string unsynchronised_clocks(const Result& result);
 nlohmann::json verdict_json(const Result& result);
 void write_timeseries_csv(const Result& result, std::ostream& out);
+// --html: one self-contained page (inline SVG, no script): the text report, the sources and the
+// per-second series (report_html.cpp).
+void write_html(const Result& result, std::ostream& out);
 // HdrHistogram's percentile-distribution text (values in milliseconds), as wrk2 prints it and
 // HdrHistogram's plotters read it.
 void write_hdr_percentiles(const Histogram& h, std::ostream& out);

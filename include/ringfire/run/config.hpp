@@ -71,6 +71,7 @@ struct RunConfig {
   std::string json_path;
   std::string timeseries_path;
   std::string hdr_out_path;
+  std::string html_path;
   bool latency_table = false;
   bool quiet = false;
   // CI gates, evaluated on the measured window at the end (threshold.hpp); --strict also fails a
