@@ -262,11 +262,11 @@ TEST(Shards, ThreeBoxesAgainstNginxMergeToWhatNginxCounted) {
   for (const char* key : {"50", "90", "99", "99.9"}) {
     EXPECT_EQ(p.at(key).get<uint64_t>(), from_buckets.value_at_percentile(std::stod(key))) << key;
   }
-  // One start: the skew asked for is below 5 ms; asserted generously on a shared 2-core machine.
+  // One start: the skew is below 5 ms (0.4–0.6 ms seen here).
   const double skew = m.at("merge").at("start_skew_s").get<double>();
   std::cout << "start skew " << skew * 1e3 << " ms\n";
   RecordProperty("start_skew_ms", std::to_string(skew * 1e3));
-  EXPECT_LT(skew, 0.05);
+  EXPECT_LT(skew, 0.005);
   EXPECT_EQ(m.at("merge").at("shards"), kShards);
   EXPECT_TRUE(m.at("merge").at("forced").is_null());
   // One global schedule: -R 3000 for 2 s is 6000 requests due, whichever shard sends each
