@@ -3,6 +3,8 @@
 # kernel's own accounting, user and system apart), requests/s, syscalls per request, each side's
 # CPU share, and ringfire's ratios to each peer.
 #   scripts/bench/bench-vs-wrk.sh [--quick] [--rounds N] [--seconds S] [--rfs] [--out DIR]
+#   scripts/bench/bench-vs-wrk.sh --tls [--quick] [--rounds N] [--seconds S] [--out DIR]
+# --tls: over HTTPS against wrk and h2load --h1 instead (scripts/bench/bench-peers.sh tls).
 # --quick: 1 run of 2 s per cell (under 2 minutes); default: 5 runs of 10 s (about 20 minutes).
 # --rounds N / --seconds S: N runs of S s per cell (S whole seconds: gcannon takes no fractions).
 # Servers: nginx (also serving a 120 KB body), nginx writing an access log (the slower server),
@@ -20,6 +22,15 @@
 # All traffic goes to 127.0.0.1; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+
+# --tls: the HTTPS comparison, run by scripts/bench/bench-peers.sh with the other arguments.
+for arg in "$@"; do
+  if [ "$arg" = --tls ]; then
+    rest=()
+    for a in "$@"; do [ "$a" = --tls ] || rest+=("$a"); done
+    exec scripts/bench/bench-peers.sh tls "${rest[@]+"${rest[@]}"}"
+  fi
+done
 
 quick=0
 rfs=0
@@ -43,7 +54,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)

@@ -87,8 +87,29 @@ def parse_gcannon(stdout):
     }
 
 
+def parse_h2load(stdout):
+    """Totals from h2load's text report (nghttp2 1.52, HTTP/2 or --h1): "succeeded" are the
+    completed responses (any status; non-2xx counted apart), failed + errored + timeout the
+    errors, and the rate from its "finished in" line."""
+    m = re.search(r"^requests: (\d+) total, (\d+) started, (\d+) done, (\d+) succeeded, "
+                  r"(\d+) failed, (\d+) errored, (\d+) timeout", stdout, re.M)
+    if not m:
+        raise ValueError("h2load printed no requests line")
+    res = {"completed": int(m.group(4)),
+           "errors": int(m.group(5)) + int(m.group(6)) + int(m.group(7))}
+    m = re.search(r"^finished in ([\d.]+)s, ([\d.]+) req/s", stdout, re.M)
+    if m:
+        res["rps"] = float(m.group(2))
+    m = re.search(r"^status codes: (\d+) 2xx, (\d+) 3xx, (\d+) 4xx, (\d+) 5xx", stdout, re.M)
+    res["non2xx"] = sum(int(x) for x in m.groups()[1:]) if m else 0
+    return res
+
+
 def parse_client(client, stdout, json_path):
-    """The report of one measured or traced run of wrk, gcannon or ringfire, read into numbers."""
+    """The report of one measured or traced run of wrk, gcannon, h2load or ringfire, read into
+    numbers."""
+    if client.startswith("h2load"):
+        return parse_h2load(stdout)
     if client == "wrk":
         return parse_wrk(stdout)
     if client == "gcannon":

@@ -85,22 +85,7 @@ class Clients:
             except PARSE_ERRORS as e:
                 parsed = {"parse_error": str(e)}
         r.update(parsed)
-        ok = r["status"] == 0 and r.get("completed", 0) > 0 and r["client_cpu_s"] is not None
-        r["ok"] = ok
-        if ok:
-            r["client_us_per_req"] = r["client_cpu_s"] * 1e6 / r["completed"]
-            # User and kernel apart: on plain loopback the kernel part includes the server's
-            # receive of every request, run inside the client's send.
-            r["user_us_per_req"] = r["client_user_s"] * 1e6 / r["completed"]
-            r["sys_us_per_req"] = r["client_sys_s"] * 1e6 / r["completed"]
-            r["client_cpu_pct"] = 100.0 * r["client_cpu_s"] / r["wall_s"]
-            r["server_cpu_pct"] = 100.0 * r["server_cpu_s"] / r["wall_s"]
-            if r.get("client_core_busy_s") is not None:
-                r["core_us_per_req"] = r["client_core_busy_s"] * 1e6 / r["completed"]
-        else:
-            print(f"  FAILED: {' '.join(cmd)}\n  {r['stderr'].strip()[-400:]}", file=sys.stderr)
-        r["stdout"] = r["stdout"][-2000:]
-        return r
+        return per_request(r, cmd)
 
     def syscalls(self, client, server, case, duration_s, tmp):
         """Syscalls per request from a traced run: perf's count if perf works, strace's breakdown."""
@@ -147,6 +132,26 @@ class Clients:
                                                                       key=lambda kv: -kv[1])}
             res.setdefault("syscalls_per_req", total / done)
         return res
+
+
+def per_request(r, cmd):
+    """Marks a measured run ok or failed and, when ok, divides its CPU by r["completed"]."""
+    ok = r["status"] == 0 and r.get("completed", 0) > 0 and r["client_cpu_s"] is not None
+    r["ok"] = ok
+    if ok:
+        r["client_us_per_req"] = r["client_cpu_s"] * 1e6 / r["completed"]
+        # User and kernel apart: on plain loopback the kernel part includes the server's
+        # receive of every request, run inside the client's send.
+        r["user_us_per_req"] = r["client_user_s"] * 1e6 / r["completed"]
+        r["sys_us_per_req"] = r["client_sys_s"] * 1e6 / r["completed"]
+        r["client_cpu_pct"] = 100.0 * r["client_cpu_s"] / r["wall_s"]
+        r["server_cpu_pct"] = 100.0 * r["server_cpu_s"] / r["wall_s"]
+        if r.get("client_core_busy_s") is not None:
+            r["core_us_per_req"] = r["client_core_busy_s"] * 1e6 / r["completed"]
+    else:
+        print(f"  FAILED: {' '.join(cmd)}\n  {r['stderr'].strip()[-400:]}", file=sys.stderr)
+    r["stdout"] = r["stdout"][-2000:]
+    return r
 
 
 def perf_works():
