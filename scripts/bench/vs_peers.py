@@ -34,6 +34,12 @@ from machine_info import loadavg, machine
 from vs_peers_table import markdown, tool_version
 from vs_wrk_clients import GRACE_S, per_request
 
+# h2load 1.52 --h1 in its timed mode (-D) against a server that closes every connection does
+# not stop at the end (its clients reconnect after "Stopping all clients", until killed) and
+# counts fewer responses than nginx logs; with -n it stops and its count equals nginx's. So in
+# the handshake case it runs -n: as many requests as the client before it in the same round (wrk)
+# completed per second times the duration, at least this many.
+H2LOAD_MIN_COUNT = 1000
 # nginx flushes its buffered access log every 100 ms (flush=100ms): wait this long after a run.
 LOG_SETTLE_S = 0.4
 
@@ -62,14 +68,16 @@ def parse_server(text):
             "log": parts[3] if len(parts) > 3 else None}
 
 
-def command(args, client, case, url, duration_s, json_path):
-    """The command line of one measured run, pinned to the client CPU, one thread."""
+def command(args, client, case, url, duration_s, json_path, count=None):
+    """The command line of one measured run, pinned to the client CPU, one thread. count: h2load
+    runs that many requests instead of for duration_s (the handshake case, see H2LOAD_COUNTED)."""
     pin = ["taskset", "-c", str(args.client_cpu)]
     conns, streams = case["conns"], case.get("streams")
     if client == "wrk":
         return pin + ["wrk", "-t1", f"-c{conns}", f"-d{duration_s:g}s", "--timeout", "5s", url]
     if client.startswith("h2load"):
-        cmd = pin + ["h2load", "-t", "1", "-c", str(conns), "-D", f"{duration_s:g}"]
+        cmd = pin + ["h2load", "-t", "1", "-c", str(conns)]
+        cmd += ["-n", str(count)] if count else ["-D", f"{duration_s:g}"]
         if client == "h2load --h1":
             cmd.append("--h1")
         if streams:
@@ -101,12 +109,22 @@ def log_counts(path):
     return lines, resumed
 
 
-def measure(args, client, case, server):
+def h2load_count(case, client, rate, duration_s):
+    """-n for h2load in the handshake case (H2LOAD_COUNTED), else None (timed)."""
+    if not (case.get("handshake") and client.startswith("h2load")):
+        return None
+    n = max(H2LOAD_MIN_COUNT, int((rate or 0) * duration_s))
+    return -(-n // case["conns"]) * case["conns"]  # whole requests per connection
+
+
+def measure(args, client, case, server, rate=None):
     """One measured run: the kernel's CPU figures, the client's report, and (handshake case)
-    nginx's count of the responses and of the resumed handshakes."""
+    nginx's count of the responses and of the resumed handshakes. rate: responses/s of the
+    round's previous client (sizes h2load's -n)."""
     with tempfile.TemporaryDirectory() as tmp:
         json_path = os.path.join(tmp, "ringfire.json")
-        cmd = command(args, client, case, server["url"], args.duration, json_path)
+        cmd = command(args, client, case, server["url"], args.duration, json_path,
+                      h2load_count(case, client, rate, args.duration))
         before = log_counts(server["log"])
         r = run_client(cmd, server["pid"], args.duration + GRACE_S, args.client_cpu)
         try:
@@ -168,9 +186,12 @@ def main():
                  "runs": {c: [] for c in case["clients"]}}
         active = [c for c in case["clients"] if not (c == "ringfire" and entry["pending"])]
         for rep in range(args.repeats):
+            rate = None
             for client in active:  # alternate A B C A B C: drift hits all alike
                 print(f"[{case['name']}] {client} run {rep + 1}/{args.repeats}", file=sys.stderr)
-                entry["runs"][client].append(measure(args, client, case, server))
+                r = measure(args, client, case, server, rate)
+                entry["runs"][client].append(r)
+                rate = r.get("rps") if r["ok"] else rate
         results["cases"].append(entry)
     results["machine"]["loadavg_end"] = loadavg()
     table = markdown(results)

@@ -91,7 +91,7 @@ def markdown(results):
     ]
     for r in rows:
         if r["pending"]:
-            name = f"ringfire (pending: {r['pending']})"
+            name = "ringfire (pending)"
         else:
             fail = "" if r["runs_ok"] == r["runs"] else f" ({r['runs'] - r['runs_ok']} failed)"
             name = r["client"] + fail
@@ -107,7 +107,9 @@ def markdown(results):
             + (f"{fmt_opt(r['handshakes_per_cpu_s'], ',.0f')} | "
                f"{fmt_opt(r['resumed_pct'], '.1f')} | " if handshakes else "")
             + " | ".join(cells) + " |")
-    lines += [""] + h2_over_h1(results) + [AIM_TLS if handshakes else AIM_H2]
+    notes = sorted({c["pending"] for c in results["cases"] if c.get("pending")})
+    lines += [""] + [f"ringfire pending: {n}." for n in notes] + [""] * bool(notes)
+    lines += h2_over_h1(results) + [AIM_TLS if handshakes else AIM_H2]
     return "\n".join(lines)
 
 
