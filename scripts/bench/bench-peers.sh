@@ -3,11 +3,13 @@
 # kernel's own accounting, user and system apart), responses/s, and ringfire's ratios to each peer.
 # The one implementation behind `bench-vs-wrk.sh --tls` and `bench-vs-h2load.sh`:
 #   scripts/bench/bench-peers.sh tls|h2 [--quick] [--rounds N] [--seconds S] [--out DIR]
-# tls: nginx over TLS (a certificate and key made here with openssl; TLS 1.2/1.3, session
-#   tickets on), two cases: keep-alive c100, and a handshake per request c100 (nginx
-#   keepalive_requests 1 for every client, see below); clients wrk, h2load --h1 and ringfire
-#   (https://127.0.0.1:PORT/ -k; --keepalive-requests 1 in the handshake case). The handshake
-#   case also gives handshakes per client CPU second and nginx's share of resumed sessions.
+# tls: nginx over TLS (certificate and key made here with openssl; TLS 1.3, one suite and group
+#   for all, session tickets on): keep-alive c100, and a handshake per request c100 — nginx's
+#   keepalive_requests 1 for every client, so the server closes first whoever the client is
+#   (wrk has no per-request close flag; a Lua request hook would charge wrk for Lua); ringfire
+#   adds --keepalive-requests 1. Clients: wrk, h2load --h1, ringfire (https://127.0.0.1:PORT/ -k).
+#   The handshake case counts responses by nginx's access log, the same ruler for every client,
+#   and gives handshakes per client CPU second and nginx's share of resumed sessions.
 # h2: nginx with `listen ... http2` (h2c, prior knowledge): h2load -c 100 -m 10 and -m 100, and
 #   ringfire --h2c -c 100 -m 10 / -m 100 when `ringfire --help` lists --h2c; then HTTP/1.1 c100
 #   against another port of the same nginx (h2load --h1 and ringfire) for the h2/h1 rate.
@@ -25,7 +27,7 @@ mode=${1:-}
 case "$mode" in
   tls | h2) shift ;;
   -h | --help)
-    sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+    sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
     exit 0
     ;;
   *)
@@ -52,7 +54,7 @@ while [ $# -gt 0 ]; do
       shift
       ;;
     -h | --help)
-      sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+      sed -n '2,22p' "$0" | sed 's/^# \{0,1\}//'
       exit 0
       ;;
     *)
@@ -113,20 +115,23 @@ fi
 # nginx_conf DIR PORT KIND: scripts/nginx-conf.sh's config (one worker), turned into
 #   tls-keepalive: HTTPS, no access log;
 #   tls-handshake: HTTPS, keepalive_requests 1 (the server closes after each response, whoever the
-#     client is), an access log of "$ssl_session_reused $ssl_protocol" per request (nginx's own
-#     count of responses and resumed sessions), buffered and flushed every 100 ms;
+#     client is), an access log of "$ssl_session_reused $ssl_protocol $ssl_cipher" per request
+#     (nginx's own count of responses, resumed sessions and suites), flushed every 100 ms;
 #   h2: no access log, LISTEN http2 (h2c by prior knowledge) plus a plain HTTP/1.1 port (PORT2).
 nginx_conf() {
   local dir=$1 port=$2 kind=$3 port2=${4:-}
   local tls_lines="\n    ssl_certificate $workdir/cert.pem;\n    ssl_certificate_key $workdir/key.pem;"
   tls_lines+="\n    ssl_protocols TLSv1.2 TLSv1.3;\n    ssl_session_tickets on;"
+  # One suite and one group for every client (left to them, wrk picks AES-256-GCM and h2load
+  # AES-128-GCM): the same record and key-exchange work on both ends whoever the client is.
+  tls_lines+="\n    ssl_conf_command Ciphersuites TLS_AES_128_GCM_SHA256;\n    ssl_ecdh_curve X25519;"
   scripts/nginx-conf.sh "$dir" "$port" | case "$kind" in
     tls-keepalive)
       sed -e 's|^\( *\)access_log .*;|\1access_log off;|' \
         -e "s|^\( *listen 127.0.0.1:[0-9]*\)\(.*\);|\1 ssl\2;$tls_lines|"
       ;;
     tls-handshake)
-      sed -e "s|^\( *\)access_log .*;|\1log_format reuse '\$ssl_session_reused \$ssl_protocol';\n\1access_log $dir/access.log reuse buffer=64k flush=100ms;|" \
+      sed -e "s|^\( *\)access_log .*;|\1log_format reuse '\$ssl_session_reused \$ssl_protocol \$ssl_cipher';\n\1access_log $dir/access.log reuse buffer=64k flush=100ms;|" \
         -e "s|^\( *listen 127.0.0.1:[0-9]*\)\(.*\);|\1 ssl\2;$tls_lines|" \
         -e 's|keepalive_requests [0-9]*;|keepalive_requests 1;|'
       ;;

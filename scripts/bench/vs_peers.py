@@ -94,19 +94,30 @@ def command(args, client, case, url, duration_s, json_path, count=None):
     return cmd + [url]
 
 
-def log_counts(path):
-    """(lines, resumed lines) of an access log written as "$ssl_session_reused $ssl_protocol"."""
+def log_size(path):
+    """Bytes in the access log so far (where a run's lines start); None without a log."""
     if not path:
         return None
-    lines = resumed = 0
     try:
-        with open(path, "rb") as f:
-            for line in f:
-                lines += 1
-                resumed += line.startswith(b"r")
+        return os.path.getsize(path)
     except OSError:
-        return None
-    return lines, resumed
+        return 0
+
+
+def log_counts(path, offset):
+    """What nginx logged from byte offset on, one line per response written as
+    "$ssl_session_reused $ssl_protocol $ssl_cipher": (responses, resumed, {"protocol cipher": n})."""
+    lines = resumed = 0
+    suites = {}
+    with open(path, "rb") as f:
+        f.seek(offset)
+        for line in f:
+            fields = line.decode(errors="replace").split()
+            lines += 1
+            resumed += fields[:1] == ["r"]
+            key = " ".join(fields[1:3])
+            suites[key] = suites.get(key, 0) + 1
+    return lines, resumed, suites
 
 
 def h2load_count(case, client, rate, duration_s):
@@ -125,7 +136,7 @@ def measure(args, client, case, server, rate=None):
         json_path = os.path.join(tmp, "ringfire.json")
         cmd = command(args, client, case, server["url"], args.duration, json_path,
                       h2load_count(case, client, rate, args.duration))
-        before = log_counts(server["log"])
+        before = log_size(server["log"])
         r = run_client(cmd, server["pid"], args.duration + GRACE_S, args.client_cpu)
         try:
             r.update(parse_client(client, r["stdout"], json_path))
@@ -133,11 +144,11 @@ def measure(args, client, case, server, rate=None):
             r["parse_error"] = str(e)
     if before is not None:
         time.sleep(LOG_SETTLE_S)
-        after = log_counts(server["log"])
+        done, resumed, r["protocols"] = log_counts(server["log"], before)
         r["client_completed"] = r.get("completed")
-        r["completed"] = after[0] - before[0]
-        r["handshakes"] = r["completed"]  # keepalive_requests 1: one connection per response
-        r["resumed"] = after[1] - before[1]
+        r["completed"] = done
+        r["handshakes"] = done  # keepalive_requests 1: one connection per response
+        r["resumed"] = resumed
         r["resumed_pct"] = 100.0 * r["resumed"] / r["completed"] if r["completed"] else None
         r["rps"] = r["completed"] / r["wall_s"]
     r = per_request(r, cmd)
@@ -197,8 +208,10 @@ def main():
     table = markdown(results)
     m = results["machine"]
     header = (f"{m['date']} · {m['cpu_model']} · {m['cpus']} CPUs · Linux {m['kernel']} · "
-              f"{m['wrk']} · {tool_version(['h2load', '--version'])} · {m['nginx']} · "
-              f"{tool_version(['openssl', 'version'])} · ringfire {args.ringfire_version} · "
+              + (f"{m['wrk']} · {tool_version(['openssl', 'version'])} · "
+                 if args.mode == "tls" else "")
+              + f"{tool_version(['h2load', '--version'])} · {m['nginx']} · "
+              f"ringfire {args.ringfire_version} · "
               f"{args.repeats} × {args.duration:g} s per cell · server CPU 0, clients CPU 1 · "
               f"load average {m['loadavg_start']} at start, {m['loadavg_end']} at end")
     results["table_markdown"] = table

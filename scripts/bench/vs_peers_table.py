@@ -109,8 +109,23 @@ def markdown(results):
             + " | ".join(cells) + " |")
     notes = sorted({c["pending"] for c in results["cases"] if c.get("pending")})
     lines += [""] + [f"ringfire pending: {n}." for n in notes] + [""] * bool(notes)
-    lines += h2_over_h1(results) + [AIM_TLS if handshakes else AIM_H2]
+    lines += h2_over_h1(results) + suites(results) + [AIM_TLS if handshakes else AIM_H2]
     return "\n".join(lines)
+
+
+def suites(results):
+    """What nginx logged each client negotiating in the handshake case (all its rounds)."""
+    out = []
+    for case in results["cases"]:
+        for client, runs in case["runs"].items():
+            seen = {}
+            for r in runs:
+                for k, n in r.get("protocols", {}).items():
+                    seen[k] = seen.get(k, 0) + n
+            if seen:
+                out.append(f"- {case['label']}, {client}: "
+                           + ", ".join(f"{k} {n:,}" for k, n in sorted(seen.items())))
+    return ["nginx's log, protocol and cipher per client:", ""] + out + [""] if out else []
 
 
 def h2_over_h1(results):
