@@ -91,7 +91,10 @@ server_limit=$(((seconds + 35) * rounds * 3 * 3 + 120))
 workdir=$(mktemp -d)
 chmod 755 "$workdir" # nginx workers run as an unprivileged user and must reach their temp dirs
 pids=()
+runner="" # the measuring python, leader of its own process group (it and the clients it runs)
+# shellcheck disable=SC2317 # called by the EXIT trap
 cleanup() {
+  [ -z "$runner" ] || kill -TERM -- "-$runner" 2>/dev/null || true
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   rm -rf "$workdir"
@@ -202,9 +205,16 @@ rev=$(git rev-parse --short HEAD 2>/dev/null || echo "?")
 git diff --quiet HEAD -- src include 2>/dev/null || rev="$rev+dirty"
 mkdir -p "$out"
 echo "$me: nginx on CPU 0, clients on CPU 1; $rounds x ${seconds}s per cell" >&2
-python3 scripts/bench/vs_peers.py --mode "$mode" --ringfire "$bin/ringfire" "${servers[@]}" \
-  "${lacks[@]+"${lacks[@]}"}" --client-cpu 1 --duration "$seconds" --repeats "$rounds" \
-  --ringfire-version "$version ($rev)" --out "$out" \
-  --command "scripts/bench/bench-peers.sh $mode --rounds $rounds --seconds $seconds"
+# In its own process group, waited for in the background: an interrupt stops it and the client
+# it is running at once (the trap), not after the run.
+setsid python3 scripts/bench/vs_peers.py --mode "$mode" --ringfire "$bin/ringfire" \
+  "${servers[@]}" "${lacks[@]+"${lacks[@]}"}" --client-cpu 1 --duration "$seconds" \
+  --repeats "$rounds" --ringfire-version "$version ($rev)" --out "$out" \
+  --command "scripts/bench/bench-peers.sh $mode --rounds $rounds --seconds $seconds" &
+runner=$!
+status=0
+wait "$runner" || status=$?
+runner=""
 echo >&2
 echo "$me: wrote $out/bench-peers-$mode.json and $out/bench-peers-$mode.md" >&2
+exit "$status"
