@@ -149,6 +149,10 @@ bool TlsTransport::init(const TlsOptions& o, const std::string& host, uint32_t s
   for (uint32_t i = 0; i < slots; ++i) free_[i] = slots - 1 - i;
   stats_.enabled = true;
   stats_.resume_ratio = resume_;
+  // Only the probe exists: records are encrypted here whatever the kernel offers.
+  stats_.ktls = o.ktls == KtlsMode::kOff ? "off"
+                : ktls_available()       ? "available, not used (offload not implemented)"
+                                         : "not available (no tls ULP)";
   return true;
 }
 
