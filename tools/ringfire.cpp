@@ -11,6 +11,7 @@
 #include "ringfire/http/url.hpp"
 #include "ringfire/net/local_ports.hpp"
 #include "ringfire/net/source_addresses.hpp"
+#include "ringfire/net/tls_options.hpp"
 #include "ringfire/result/report.hpp"
 #include "ringfire/run/config.hpp"
 #include "ringfire/run/run.hpp"
@@ -94,6 +95,11 @@ int main(int argc, char** argv) {
   }
   if (const std::string problem = prepare_sources(config); !problem.empty()) {
     return runtime_failure(config, FailureStage::kSetup, problem);
+  }
+  if (config.tls.enabled && config.tls.ktls == KtlsMode::kAuto && !config.quiet &&
+      !ktls_available()) {
+    // Only the probe exists (no offload yet): say what the records go through.
+    std::cerr << "ringfire: kTLS: not available (no tls ULP); TLS records in user space\n";
   }
   install_signal_handlers();
   ProgressLine progress(progress_options, config.quiet);

@@ -105,6 +105,40 @@ void declare_scale(CLI::App& app, RunConfig& config, CommandLine& line) {
                  "Close and reopen each connection after this many responses (default: never)");
 }
 
+// https:// (issue 20): how the TLS handshake is made. Every one of these needs an https:// URL.
+void declare_tls(CLI::App& app, RunConfig& config, CommandLine& line) {
+  const auto given = [&line](const std::string&) { line.tls_options = true; };
+  TlsOptions& t = config.tls;
+  app.add_option("--sni", t.sni, "Server name to send (SNI) and verify (default: the URL's host)")
+      ->each(given);
+  app.add_flag_callback(
+      "-k,--insecure",
+      [&] {
+        t.insecure = true;
+        line.tls_options = true;
+      },
+      "Do not verify the server's certificate");
+  app.add_option("--cacert", t.ca_file, "Trust the CAs in this PEM file instead of the system's")
+      ->each(given);
+  app.add_option("--cert", t.cert_file, "Client certificate (PEM, with its chain)")->each(given);
+  app.add_option("--key", t.key_file, "The client certificate's private key (PEM)")->each(given);
+  app.add_option("--tls-version", line.tls_version,
+                 "Speak exactly TLS 1.2 or 1.3 (default: either)")
+      ->each(given);
+  app.add_option("--ciphers", t.ciphers, "TLS 1.2 cipher list (OpenSSL syntax)")->each(given);
+  app.add_option("--tls13-ciphers", t.tls13_ciphers, "TLS 1.3 cipher suites (OpenSSL syntax)")
+      ->each(given);
+  app.add_option("--groups", t.groups, "Key exchange groups, e.g. X25519:P-256")->each(given);
+  app.add_option("--tls-resume", t.resume,
+                 "Share of handshakes that offer to resume the worker's newest session: 1 "
+                 "(default) whenever it can, 0 never, 0.25 a quarter")
+      ->each(given);
+  app.add_option("--ktls", line.ktls,
+                 "Kernel TLS: auto (default; user space when the kernel has no tls ULP), on, off "
+                 "(only the probe exists: records are always encrypted in user space)")
+      ->each(given);
+}
+
 // Beyond one box (issue 21): a shard of the run, and when its measured window begins.
 void declare_shards(CLI::App& app, CommandLine& line) {
   app.add_option("--shard", line.shard,
@@ -125,6 +159,7 @@ void declare_options(CLI::App& app, RunConfig& config, CommandLine& line) {
   declare_output_and_tuning(app, config, line);
   declare_scale(app, config, line);
   declare_shards(app, line);
+  declare_tls(app, config, line);
 }
 
 }  // namespace ringfire

@@ -185,8 +185,16 @@ std::span<const char> BasicWorker<T>::write_batch(uint32_t id, uint32_t n) {
 template <Transport T>
 void BasicWorker<T>::send_requests(uint32_t id, uint32_t n) {
   Connection& c = conns_[id];
-  // The transport turns the HTTP bytes into wire bytes (plain TCP: the same memory).
-  send_wire(id, transport_.seal(c.session, write_batch(id, n)));
+  if constexpr (T::kIdentity) {
+    // The transport turns the HTTP bytes into wire bytes (plain TCP: the same memory).
+    send_wire(id, transport_.seal(c.session, write_batch(id, n)));
+  } else {
+    // The records join what the session has not sent yet (a handshake's last flight); one send
+    // carries them, or the next when a send is still in the kernel. A session out of room sends
+    // nothing, and the requests end by their timeout.
+    transport_.seal(c.session, write_batch(id, n));
+    send_handshake(id);
+  }
 }
 
 // The one send of wire bytes on `id`: requests, or what a transport's handshake wants sent.
@@ -218,6 +226,9 @@ void BasicWorker<T>::on_send(uint32_t id, int res) {
     fail_and_reopen(id, ErrorClass::kWrite);
     return;
   }
+  if constexpr (!T::kIdentity) {
+    if (was_busy) on_sent(id);
+  }
   if (was_busy && open_loop_) mark_ready(id);
 }
 
@@ -248,7 +259,16 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
     ledger_.received(static_cast<uint64_t>(res), http, now_);
     buffers_.recycle(bid);
     if (c.generation != generation) return;  // closed while parsing; the new socket has its own
-    if (step != TransportStep::kReady && !on_transport_step(id, step)) return;
+    if constexpr (T::kIdentity) {
+      if (step != TransportStep::kReady && !on_transport_step(id, step)) return;
+    } else {
+      // The handshake may have finished in these bytes (kReady while not yet open).
+      if ((step != TransportStep::kReady || c.state != State::kOpen) &&
+          !on_transport_step(id, step)) {
+        return;
+      }
+      send_handshake(id);  // what reading produced (an answer to a KeyUpdate)
+    }
     if (!more) {
       c.recv_armed = false;
       arm_recv(id);
@@ -271,6 +291,13 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
     return;
   }
   c.recv_armed = false;
+  if constexpr (!T::kIdentity) {
+    // Closed or reset before the handshake finished: a failed attempt, retried after a back-off.
+    if (c.state == State::kHandshaking) {
+      handshake_aborted(id, TlsFailure::kClosed);
+      return;
+    }
+  }
   if (res == 0) {
     // Peer closed. A body delimited by close completes now; requests still waiting are lost.
     if (c.parser.finish() == ResponseParser::Status::kComplete && !on_response(id)) return;
@@ -334,19 +361,6 @@ bool BasicWorker<T>::on_response(uint32_t id) {
   return true;
 }
 
-// Bytes that are not a valid response: a parse error charged to the requests outstanding, or, with
-// none, bytes nobody asked for.
-template <Transport T>
-void BasicWorker<T>::on_parse_error(uint32_t id) {
-  if (ledger_.outstanding(id) != 0) {
-    ledger_.parse_failed(static_cast<size_t>(conns_[id].parser.error()), now_);
-    fail_and_reopen(id, ErrorClass::kParse);
-  } else {
-    ledger_.unsolicited(now_);
-    reopen(id);
-  }
-}
-
 // The timeout follows the oldest outstanding request that reached the kernel, lazily: a deadline
 // armed for an earlier request is left in place (it can only be earlier than the right one), and
 // on_timer() moves it when it fires with a younger request outstanding. That keeps the timer
@@ -358,6 +372,7 @@ void BasicWorker<T>::follow_deadline(uint32_t id) {
   if (sent != 0) timers_.arm(id, sent + timeout_ns_);  // nothing stamped: the stamp arms it
 }
 
+#ifndef RINGFIRE_WORKER_DEFINITIONS_ONLY  // worker_tls.cpp includes this file for its own
 // The transports this file is compiled for (net/transport.hpp); one line per member.
 template void BasicWorker<PlainTcp>::loop();
 template bool BasicWorker<PlainTcp>::wait(uint64_t now);
@@ -372,7 +387,8 @@ template void BasicWorker<PlainTcp>::send_wire(uint32_t id, std::span<const char
 template void BasicWorker<PlainTcp>::on_send(uint32_t id, int res);
 template void BasicWorker<PlainTcp>::on_recv(uint32_t id, int res, uint32_t flags);
 template bool BasicWorker<PlainTcp>::on_response(uint32_t id);
-template void BasicWorker<PlainTcp>::on_parse_error(uint32_t id);
 template void BasicWorker<PlainTcp>::follow_deadline(uint32_t id);
+
+#endif
 
 }  // namespace ringfire

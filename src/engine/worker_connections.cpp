@@ -108,7 +108,11 @@ bool BasicWorker<T>::on_transport_step(uint32_t id, TransportStep step) {
     case TransportStep::kFailed:
       break;
   }
-  handshake_failed(id);
+  if (c.state == State::kOpen) {
+    fail_and_reopen(id, ErrorClass::kRead);  // records that do not decrypt: what was out fails
+  } else {
+    handshake_failed(id);
+  }
   return false;
 }
 
@@ -117,6 +121,10 @@ template <Transport T>
 void BasicWorker<T>::became_ready(uint32_t id) {
   Connection& c = conns_[id];
   if (c.state == State::kHandshaking) timers_.disarm(id);
+  if constexpr (!T::kIdentity) {
+    // TCP connect queued → handshake done: the transport's own histograms (full / resumed).
+    transport_.established(c.session, now_ - connect_queued_ns_[id]);
+  }
   c.state = State::kOpen;
   ledger_.connected(now_);
   note_connected(id);
@@ -128,10 +136,14 @@ void BasicWorker<T>::became_ready(uint32_t id) {
   }
 }
 
-// Queues the bytes the transport's handshake wants sent, if any.
+// Queues the bytes the transport's handshake wants sent, if any. A transport with output of its
+// own keeps one send in the kernel per connection: the rest waits for its completion (on_sent).
 template <Transport T>
 void BasicWorker<T>::send_handshake(uint32_t id) {
   Connection& c = conns_[id];
+  if constexpr (!T::kIdentity) {
+    if (c.send_busy) return;
+  }
   const std::span<const char> bytes = transport_.handshake_output(c.session);
   if (!bytes.empty()) send_wire(id, bytes);
 }
@@ -142,6 +154,14 @@ template <Transport T>
 void BasicWorker<T>::handshake_failed(uint32_t id) {
   close_connection(id);
   connect_failed(id, kHandshakeFailed);
+}
+
+// The handshake ended without the transport's word (the server closed, --timeout ran out): the
+// transport counts why, then it is a failed handshake like any other.
+template <Transport T>
+void BasicWorker<T>::handshake_aborted(uint32_t id, TlsFailure why) {
+  if constexpr (!T::kIdentity) transport_.aborted(conns_[id].session, why);
+  handshake_failed(id);
 }
 
 // Connect latency, the peak open, and when every connection had opened once.
@@ -289,7 +309,7 @@ void BasicWorker<T>::on_timer(uint32_t id) {
       connect_failed(id, ETIMEDOUT);
       break;
     case State::kHandshaking:
-      handshake_failed(id);  // no handshake within --timeout
+      handshake_aborted(id, TlsFailure::kTimeout);  // no handshake within --timeout
       break;
     case State::kOpen: {
       // Deadlines are kept lazily (follow_deadline): this one may belong to a request answered
@@ -308,6 +328,30 @@ void BasicWorker<T>::on_timer(uint32_t id) {
   }
 }
 
+// A transport's send completed: the session may reuse its output, and what it produced in the
+// meantime goes now.
+template <Transport T>
+void BasicWorker<T>::on_sent(uint32_t id) {
+  if constexpr (!T::kIdentity) {
+    transport_.sent(conns_[id].session);
+    send_handshake(id);
+  }
+}
+
+// Bytes that are not a valid response: a parse error charged to the requests outstanding, or, with
+// none, bytes nobody asked for.
+template <Transport T>
+void BasicWorker<T>::on_parse_error(uint32_t id) {
+  if (ledger_.outstanding(id) != 0) {
+    ledger_.parse_failed(static_cast<size_t>(conns_[id].parser.error()), now_);
+    fail_and_reopen(id, ErrorClass::kParse);
+  } else {
+    ledger_.unsolicited(now_);
+    reopen(id);
+  }
+}
+
+#ifndef RINGFIRE_WORKER_DEFINITIONS_ONLY  // worker_tls.cpp includes this file for its own
 // The transports this file is compiled for (net/transport.hpp); one line per member.
 template void BasicWorker<PlainTcp>::start_connect(uint32_t id);
 template void BasicWorker<PlainTcp>::on_connect(uint32_t id, int res);
@@ -315,6 +359,7 @@ template bool BasicWorker<PlainTcp>::on_transport_step(uint32_t id, TransportSte
 template void BasicWorker<PlainTcp>::became_ready(uint32_t id);
 template void BasicWorker<PlainTcp>::send_handshake(uint32_t id);
 template void BasicWorker<PlainTcp>::handshake_failed(uint32_t id);
+template void BasicWorker<PlainTcp>::handshake_aborted(uint32_t id, TlsFailure why);
 template void BasicWorker<PlainTcp>::note_connected(uint32_t id);
 template void BasicWorker<PlainTcp>::arm_recv(uint32_t id);
 template void BasicWorker<PlainTcp>::close_connection(uint32_t id);
@@ -326,5 +371,9 @@ template bool BasicWorker<PlainTcp>::keepalive_spent(uint32_t id);
 template void BasicWorker<PlainTcp>::connect_failed(uint32_t id, int err);
 template void BasicWorker<PlainTcp>::schedule_reconnect(uint32_t id);
 template void BasicWorker<PlainTcp>::on_timer(uint32_t id);
+template void BasicWorker<PlainTcp>::on_sent(uint32_t id);
+template void BasicWorker<PlainTcp>::on_parse_error(uint32_t id);
+
+#endif
 
 }  // namespace ringfire

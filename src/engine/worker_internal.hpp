@@ -4,8 +4,16 @@
 
 #include <cerrno>
 #include <cstdint>
+#include <memory>
 
 #include "ringfire/engine/uring_tag.hpp"
+#include "ringfire/engine/worker.hpp"
+
+namespace ringfire {
+// https://: a worker compiled for TlsTransport (worker_tls.cpp), for make_worker().
+std::unique_ptr<Worker> make_tls_worker(const WorkerConfig& config, const WorkerPlan& plan,
+                                        RequestMix& mix, const RunMarks& marks);
+}  // namespace ringfire
 
 namespace ringfire::worker_detail {
 

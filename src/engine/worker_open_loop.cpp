@@ -86,10 +86,13 @@ uint64_t BasicWorker<T>::count_backlog() {
   return n;
 }
 
+#ifndef RINGFIRE_WORKER_DEFINITIONS_ONLY  // worker_tls.cpp includes this file for its own
 // The transports this file is compiled for (net/transport.hpp); one line per member.
 template void BasicWorker<PlainTcp>::mark_ready(uint32_t id);
 template void BasicWorker<PlainTcp>::dispatch_due();
 template void BasicWorker<PlainTcp>::probe_backlog(uint64_t stop);
 template uint64_t BasicWorker<PlainTcp>::count_backlog();
+
+#endif
 
 }  // namespace ringfire

@@ -154,6 +154,15 @@ bool BasicWorker<T>::setup() {
   // Skipping successful send CQEs is safe when a connection never has two sends in the kernel:
   // closed loop sends only when every response is in; open loop without pipelining likewise.
   skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1);
+  if constexpr (!T::kIdentity) {
+    // A session's output buffer is reused once the kernel has its send: every send completes.
+    skip_send_cqes_ = false;
+    const size_t batch =
+        static_requests_ ? mix_.static_batch(depth_).size() : mix_.max_size() * depth_;
+    if (!transport_.init(config_.tls, config_.tls.sni, plan_.connections, batch, result_.error)) {
+      return false;
+    }
+  }
   fixed_files_ = ring_.register_files(plan_.connections);
   // Sockets made by the ring straight into their slot take the socket(), setsockopt(),
   // files-update and close() syscalls out of every (re)connect.
@@ -208,6 +217,7 @@ void BasicWorker<T>::finish() {
   if (open_loop_) result_.backlog = count_backlog();
   ledger_.finish(now_);
   result_.requests = std::move(ledger_.result());
+  if constexpr (!T::kIdentity) result_.tls = transport_.stats();
   for (Connection& c : conns_) {
     if (c.fd >= 0) {
       ::close(c.fd);
@@ -216,12 +226,16 @@ void BasicWorker<T>::finish() {
   }
 }
 
+#ifndef RINGFIRE_WORKER_DEFINITIONS_ONLY
 std::unique_ptr<Worker> make_worker(const WorkerConfig& config, const WorkerPlan& plan,
                                     RequestMix& mix, const RunMarks& marks) {
-  // One transport today; HTTPS adds its own here, chosen once per run (net/transport.hpp).
+  // Chosen once per run (net/transport.hpp): https:// speaks TLS, everything else plain TCP.
+  if (config.tls.enabled) return make_tls_worker(config, plan, mix, marks);
   return std::make_unique<BasicWorker<PlainTcp>>(config, plan, mix, marks);
 }
+#endif
 
+#ifndef RINGFIRE_WORKER_DEFINITIONS_ONLY  // worker_tls.cpp includes this file for its own
 // The transports this file is compiled for (net/transport.hpp); one line per member.
 template BasicWorker<PlainTcp>::BasicWorker(const WorkerConfig& config, const WorkerPlan& plan,
                                             RequestMix& mix, const RunMarks& marks);
@@ -231,5 +245,7 @@ template bool BasicWorker<PlainTcp>::setup();
 template void BasicWorker<PlainTcp>::open_connections();
 template bool BasicWorker<PlainTcp>::done(uint64_t now);
 template void BasicWorker<PlainTcp>::finish();
+
+#endif
 
 }  // namespace ringfire

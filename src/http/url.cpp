@@ -43,20 +43,23 @@ bool all_digits(std::string_view text) {
   });
 }
 
-// What follows "http://"; the scheme is case-insensitive (RFC 3986 section 3.1).
-bool strip_scheme(const std::string& text, std::string& rest, UrlError& error) {
+// What follows "http://" or "https://"; the scheme is case-insensitive (RFC 3986 section 3.1).
+bool strip_scheme(const std::string& text, std::string& rest, bool& tls, UrlError& error) {
   if (starts_with_nocase(text, "http://")) {
     rest = text.substr(7);
+    tls = false;
     return true;
   }
   if (starts_with_nocase(text, "https://")) {
-    return fail(error, "https:// is not supported: ringfire does not speak TLS yet (use http://)");
+    rest = text.substr(8);
+    tls = true;
+    return true;
   }
   if (const size_t sep = text.find("://"); sep != std::string::npos) {
     return fail(error, "unsupported scheme " + quote(text.substr(0, sep)) + " in " + quote(text) +
-                           ": only http:// is supported");
+                           ": only http:// and https:// are supported");
   }
-  return fail(error, "URL must start with http:// (got " + quote(text) + ")");
+  return fail(error, "URL must start with http:// or https:// (got " + quote(text) + ")");
 }
 
 // A host name as getaddrinfo takes it, or an IPv4 literal: letters, digits, '-', '.', '_'.
@@ -75,7 +78,8 @@ bool check_host(const std::string& host, const std::string& text, UrlError& erro
 bool parse_port(const std::string& port_text, const std::string& text, uint16_t& port,
                 UrlError& error) {
   if (port_text.empty()) {
-    return fail(error, "empty port in " + quote(text) + " (leave the ':' out for port 80)");
+    return fail(error,
+                "empty port in " + quote(text) + " (leave the ':' out for the default port)");
   }
   if (!all_digits(port_text)) {
     return fail(error, "bad port " + quote(port_text) + " in " + quote(text) +
@@ -140,7 +144,8 @@ bool reject_bare_ipv6(const std::string& authority, const std::string& target,
 
 bool parse_url(const std::string& text, Url& out, UrlError& error) {
   std::string rest;
-  if (!strip_scheme(text, rest, error)) return false;
+  bool tls = false;
+  if (!strip_scheme(text, rest, tls, error)) return false;
   const size_t slash = rest.find_first_of("/?#");
   const std::string authority = rest.substr(0, slash);
   std::string target = slash == std::string::npos ? "/" : rest.substr(slash);
@@ -166,14 +171,15 @@ bool parse_url(const std::string& text, Url& out, UrlError& error) {
     if (a.has_port) a.port = authority.substr(colon + 1);
     if (!check_host(a.host, text, error)) return false;
   }
-  uint16_t port = 80;
+  uint16_t port = tls ? 443 : 80;
   if (a.has_port && !parse_port(a.port, text, port, error)) return false;
   out.host = a.host;
   out.port = port;
+  out.tls = tls;
   out.target = target;
   const bool v6 = a.host.find(':') != std::string::npos;
   out.host_header = v6 ? "[" + a.host + "]" : a.host;
-  if (port != 80) out.host_header += ":" + std::to_string(port);
+  if (port != (tls ? 443 : 80)) out.host_header += ":" + std::to_string(port);
   return true;
 }
 

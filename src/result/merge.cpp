@@ -113,6 +113,7 @@ void merge(Result& into, const Result& part) {
   into.cqes += part.cqes;
   into.full_sq_submits += part.full_sq_submits;
   into.connections.add(part.connections);
+  into.tls.add(part.tls);
   if (part.start_ns != 0 && (into.start_ns == 0 || part.start_ns < into.start_ns)) {
     into.start_ns = part.start_ns;
   }

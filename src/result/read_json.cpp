@@ -245,6 +245,7 @@ bool from_json(const json& doc, Result& out, std::string& error) {
     }
     read_detail::read_figures(doc, read);
     read_detail::read_description(doc, read);
+    read_detail::read_tls(doc, read);
   } catch (const json::exception& e) {
     error = std::string("not a ringfire result: ") + e.what();
     return false;

@@ -20,5 +20,7 @@ Histogram histogram(const nlohmann::json& j, const char* where);
 Shard shard(const nlohmann::json& j, const char* where);  // {"index": I, "count": N}
 // The configuration, the "run" object, the schedule, the thresholds and the connections.
 void read_description(const nlohmann::json& doc, Result& out);
+// The "tls" object (read_json_tls.cpp).
+void read_tls(const nlohmann::json& doc, Result& out);
 
 }  // namespace ringfire::read_detail

@@ -172,6 +172,7 @@ json to_json(const Result& r) {
       {"labels", labels_json(r)},
       {"connect_latency_ns", histogram_json(r.connections.connect_latency)},
       {"connections", connections_json(r)},
+      {"tls", tls_json(r)},
       {"warmup", counters_json(r.warmup)},
       {"schedule", schedule_json(r)},
       {"verdict", verdict_json(r)},

@@ -106,8 +106,8 @@ void print_shard(const Result& r, std::ostream& out) {
 
 void print_text(const Result& r, std::ostream& out) {
   const RunConfig& c = r.config;
-  out << "ringfire " << RINGFIRE_VERSION << " @ http://" << c.url.host_header << c.url.target
-      << " (" << c.endpoint.text() << ")\n";
+  out << "ringfire " << RINGFIRE_VERSION << " @ " << (c.url.tls ? "https://" : "http://")
+      << c.url.host_header << c.url.target << " (" << c.endpoint.text() << ")\n";
   std::string cpus;
   for (int cpu : r.worker_cpus) {
     if (!cpus.empty()) cpus += ',';
@@ -144,6 +144,7 @@ void print_text(const Result& r, std::ostream& out) {
   }
   print_counters(r, out);
   print_connections(r, out);
+  print_tls(r, out);
   print_labels(r, out);
   if (!c.closed_loop()) {
     const ScheduleStats& s = r.schedule;

@@ -82,7 +82,7 @@ Scenario single_url_scenario(const RunConfig& config) {
   r.target = literal_template(config.url.target);
   r.body = literal_template(config.body);
   Scenario s;
-  s.base_url = "http://" + config.url.host_header;
+  s.base_url = (config.url.tls ? "https://" : "http://") + config.url.host_header;
   s.requests.push_back(std::move(r));
   add_common_headers(config.headers, s);
   return s;

@@ -67,6 +67,8 @@ WorkerConfig worker_config(const RunConfig& config) {
   w.wait_batch = config.wait_batch;
   w.wait_max = config.wait_max;
   w.sqpoll = config.sqpoll;
+  w.tls = config.tls;
+  if (w.tls.sni.empty()) w.tls.sni = config.url.host;  // SNI and the name verified
   if (keeps_labels(config.scenario)) {
     for (const RequestSpec& r : config.scenario.requests) w.labels.push_back(r.expect);
   }

@@ -66,6 +66,7 @@ Result partial_result(const RunConfig& config, const RunMarks& marks, double sta
   p.connections_at_measure_start = r.connections_at_measure_start;
   p.pipelining_stopped = r.pipelining_stopped;
   p.connections = r.connections;
+  p.tls = r.tls;
   p.wakeups = r.wakeups;
   p.cqes = r.cqes;
   p.full_sq_submits = r.full_sq_submits;

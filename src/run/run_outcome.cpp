@@ -41,7 +41,9 @@ Outcome judge_outcome(const Result& r, uint64_t measure_start_ns) {
   if (m.answered() == 0 && r.warmup.answered() == 0) {
     o.kind = Outcome::Kind::kNothingReached;
     o.reason = "no response received from " + r.config.endpoint.text();
-    const std::string errors = errors_text(m);
+    std::string errors = errors_text(m);
+    // https://: the handshakes' own reason, OpenSSL's words (a verify error, an alert, ...).
+    if (r.tls.failed_total() != 0) errors += "; TLS " + r.tls.dominant_failure();
     if (!errors.empty()) o.reason += " (" + errors + ")";
     return o;
   }

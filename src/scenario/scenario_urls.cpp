@@ -33,8 +33,9 @@ class UrlScenario {
       return false;
     }
     const bool v6 = url.host.find(':') != std::string::npos;
-    const std::string origin =
-        "http://" + (v6 ? "[" + url.host + "]" : lower(url.host)) + ":" + std::to_string(url.port);
+    const std::string origin = std::string(url.tls ? "https://" : "http://") +
+                               (v6 ? "[" + url.host + "]" : lower(url.host)) + ":" +
+                               std::to_string(url.port);
     if (scenario_.requests.empty()) {
       scenario_.base_url = origin;
       first_url_ = text;

@@ -126,7 +126,9 @@ TEST(Cli, UrlUsageErrorsExitTwoWithTheReason) {
   expect_usage_error({"http://127.0.0.1:0/"}, "port 0 in 'http://127.0.0.1:0/' is out of range");
   expect_usage_error({"http://127.0.0.1:65536/"}, "is out of range (1-65535)");
   expect_usage_error({"http://127.0.0.1:http/"}, "bad port 'http'");
-  expect_usage_error({"https://127.0.0.1/"}, "TLS yet");
+  expect_usage_error({"--cacert", "ca.pem", "http://127.0.0.1/"}, "need an https:// URL");
+  expect_usage_error({"--tls-version", "1.1", "https://127.0.0.1/"}, "bad --tls-version '1.1'");
+  expect_usage_error({"--ktls", "on", "https://127.0.0.1/"}, "--ktls on: kTLS is not available");
   expect_usage_error({"127.0.0.1:8080"}, "URL must start with http://");
 }
 

@@ -100,8 +100,29 @@ TEST(FinishConfig, UrlRequiredExceptForSelfCheck) {
   line.self_check = true;
   EXPECT_EQ(finish(line, config), "--self-check runs against its own server: give no URL");
   line.self_check = false;
+  line.urls = {"http://h/"};
+  line.tls_options = true;  // e.g. --cacert with an http:// URL
+  EXPECT_NE(finish(line, config).find("need an https:// URL"), std::string::npos);
+}
+
+TEST(FinishConfig, HttpsTurnsTlsOn) {
+  RunConfig config;
+  CommandLine line;
   line.urls = {"https://h/"};
-  EXPECT_NE(finish(line, config).find("TLS"), std::string::npos);
+  EXPECT_EQ(finish(line, config), "");
+  EXPECT_TRUE(config.tls.enabled);
+  EXPECT_EQ(config.url.port, 443);
+  line.tls_version = "1.1";
+  EXPECT_EQ(finish(line, config), "bad --tls-version '1.1' (1.2 or 1.3)");
+  line.tls_version = "1.3";
+  line.ktls = "maybe";
+  EXPECT_EQ(finish(line, config), "bad --ktls 'maybe' (auto, on or off)");
+  line.ktls = "off";
+  config.tls.resume = 1.5;
+  EXPECT_EQ(finish(line, config), "--tls-resume must be 0 to 1 (a share of handshakes)");
+  config.tls.resume = 0.5;
+  EXPECT_EQ(finish(line, config), "");
+  EXPECT_EQ(config.tls.version, 13);
 }
 
 TEST(FinishConfig, EveryDurationMustParse) {

@@ -84,8 +84,9 @@ TEST_F(ScenarioFiles, ErrorsNameTheFileThePositionAndTheProblem) {
       {R"({"request": []})", "unknown key 'request' (expected base_url or requests)"},
       {R"({"base_url": "http://h/x", "requests": [{"label": "a", "path": "/"}]})",
        "base_url: has a path ('/x'); paths belong in each request's 'path'"},
-      {R"({"base_url": "https://h", "requests": [{"label": "a", "path": "/"}]})",
-       "base_url: https:// is not supported: ringfire does not speak TLS yet (use http://)"},
+      {R"({"base_url": "ftp://h", "requests": [{"label": "a", "path": "/"}]})",
+       "base_url: unsupported scheme 'ftp' in 'ftp://h': only http:// and https:// are "
+       "supported"},
       {R"({"requests": [{"label": "a", "path": "/"}, {"label": "b", "path": "/", "wieght": 2}]})",
        "requests[1]: unknown key 'wieght' (expected label, method, path, headers, body, "
        "body_file, weight or expect)"},
@@ -211,7 +212,8 @@ TEST(ScenarioFromUrls, OneHostOnly) {
             "'http://a:80/x' and 'http://a:81/z' name different hosts or ports; a run sends to one "
             "(host and port must match)");
   EXPECT_FALSE(scenario_from_urls({"http://a/x", "ftp://a/y"}, s, error));
-  EXPECT_EQ(error, "unsupported scheme 'ftp' in 'ftp://a/y': only http:// is supported");
+  EXPECT_EQ(error,
+            "unsupported scheme 'ftp' in 'ftp://a/y': only http:// and https:// are supported");
   EXPECT_FALSE(scenario_from_urls({}, s, error));
   EXPECT_EQ(error, "no URL given");
 }
@@ -255,8 +257,9 @@ TEST_F(ScenarioFiles, UrlFileErrorsNameTheLine) {
       {"http://h/a\n\nhttp://g/b\n",
        "3: 'http://h/a' and 'http://g/b' name different hosts or ports; a run sends to one (host "
        "and port must match)"},
-      {"GET https://h/a\n",
-       "1: https:// is not supported: ringfire does not speak TLS yet (use http://)"},
+      {"http://h/a\nGET https://h/b\n",
+       "2: 'http://h/a' and 'https://h/b' name different hosts or ports; a run sends to one (host "
+       "and port must match)"},
   };
   for (const Case& c : cases) {
     const std::string path = write("bad.txt", c.text);

@@ -43,7 +43,7 @@ TEST(ParseUrl, Accepts) {
 }
 
 TEST(ParseUrl, RejectsWithAReason) {
-  for (const char* text : {"", "127.0.0.1:8080", "ftp://h/", "https://h/", "http://", "http://:80/",
+  for (const char* text : {"", "127.0.0.1:8080", "ftp://h/", "https://", "http://", "http://:80/",
                            "http://h:0/", "http://h:65536/", "http://h:x/", "http://[::1/",
                            "http://[zz]:1/", "http://u:p@h/", "http://h/a b", "http://h:/"}) {
     Url url;
@@ -107,17 +107,30 @@ TEST(ParseUrl, PortIsOneTo65535) {
        {"http://h:x/", "http://h:8o/", "http://h:-1/", "http://h:+80/", "http://h: 80/"}) {
     EXPECT_NE(reason(text).find("not a number (ports are 1-65535)"), std::string::npos) << text;
   }
-  EXPECT_EQ(reason("http://h:/"), "empty port in 'http://h:/' (leave the ':' out for port 80)");
+  EXPECT_EQ(reason("http://h:/"),
+            "empty port in 'http://h:/' (leave the ':' out for the default port)");
 }
 
-TEST(ParseUrl, OnlyHttpScheme) {
-  for (const char* text : {"https://h/", "HTTPS://h:443/"}) {
-    EXPECT_EQ(reason(text),
-              "https:// is not supported: ringfire does not speak TLS yet (use http://)");
-  }
+TEST(ParseUrl, HttpAndHttpsSchemes) {
   EXPECT_EQ(reason("ftp://h/"),
-            "unsupported scheme 'ftp' in 'ftp://h/': only http:// is supported");
-  EXPECT_EQ(reason("127.0.0.1:8080"), "URL must start with http:// (got '127.0.0.1:8080')");
+            "unsupported scheme 'ftp' in 'ftp://h/': only http:// and https:// are supported");
+  EXPECT_EQ(reason("127.0.0.1:8080"),
+            "URL must start with http:// or https:// (got '127.0.0.1:8080')");
+}
+
+// https:// (issue 20): port 443 unless given, and the Host header leaves the default port out.
+TEST(ParseUrl, HttpsDefaultsToPort443) {
+  Url url;
+  UrlError error;
+  ASSERT_TRUE(parse_url("HTTPS://h/x", url, error)) << error.message;
+  EXPECT_TRUE(url.tls);
+  EXPECT_EQ(url.port, 443);
+  EXPECT_EQ(url.host_header, "h");
+  ASSERT_TRUE(parse_url("https://h:80/", url, error));
+  EXPECT_EQ(url.port, 80);
+  EXPECT_EQ(url.host_header, "h:80");
+  ASSERT_TRUE(parse_url("http://h/", url, error));
+  EXPECT_FALSE(url.tls);
 }
 
 TEST(Quote, EscapesWhatWouldBreakTheLine) {

@@ -21,6 +21,7 @@
 #include "ringfire/http/http_parser.hpp"
 #include "ringfire/metrics/connection_stats.hpp"
 #include "ringfire/metrics/stats.hpp"
+#include "ringfire/metrics/tls_stats.hpp"
 #include "ringfire/net/transport.hpp"
 #include "ringfire/scenario/request_mix.hpp"
 
@@ -38,6 +39,7 @@ struct WorkerResult {
   uint64_t full_sq_submits = 0;  // submissions forced by a full SQ in the middle of a reap
   uint64_t connections_at_measure_start = 0;  // open when the measured window began
   ConnectionStats connections;  // connect latency, peak open, opening time (connection_stats.hpp)
+  TlsStats tls;                 // https://: handshakes, what they negotiated, why they failed
   RingFeatures features;
   bool stalled = false;             // -n run given up: no response within the stall limit
   bool pipelining_stopped = false;  // the server announced Connection: close; batches of one
@@ -123,6 +125,7 @@ class BasicWorker final : public Worker {
   void queue_requests(uint32_t id, uint32_t first, uint32_t n, uint64_t intended, bool measured);
   void send_requests(uint32_t id, uint32_t n);
   void send_wire(uint32_t id, std::span<const char> bytes);
+  void on_sent(uint32_t id);
   std::span<const char> write_batch(uint32_t id, uint32_t n);
   void follow_deadline(uint32_t id);
 
@@ -133,6 +136,7 @@ class BasicWorker final : public Worker {
   void became_ready(uint32_t id);
   void send_handshake(uint32_t id);
   void handshake_failed(uint32_t id);
+  void handshake_aborted(uint32_t id, TlsFailure why);
   void note_connected(uint32_t id);
   void on_timer(uint32_t id);
   void arm_recv(uint32_t id);

@@ -11,6 +11,7 @@
 #include "ringfire/engine/pacer.hpp"
 #include "ringfire/http/expect.hpp"
 #include "ringfire/http/url.hpp"
+#include "ringfire/net/tls_options.hpp"
 
 namespace ringfire {
 
@@ -52,6 +53,9 @@ struct WorkerConfig {
   // Submission-queue entries; 0: sized from the connections. A test knob (RINGFIRE_SQ_ENTRIES)
   // that lets a test force the SQ to fill in the middle of a reap.
   unsigned sq_entries = 0;
+  // https://: the TLS options (tls.enabled picks TlsTransport; tls.sni holds the name to send
+  // and verify, the URL's host unless --sni).
+  TlsOptions tls;
 };
 
 // Clock marks shared (read-only) by all workers, and the one flag that stops them.

@@ -1,4 +1,4 @@
-// Target URL: parse `http://host[:port]/path?query`, resolve the host once, and pick the first
+// Target URL: parse `http[s]://host[:port]/path?query`, resolve the host once, and pick the first
 // address that accepts a TCP connection.
 #pragma once
 
@@ -12,14 +12,15 @@
 namespace ringfire {
 
 struct Url {
-  std::string host;  // as written, without brackets for IPv6 literals
-  uint16_t port = 80;
+  std::string host;         // as written, without brackets for IPv6 literals
+  uint16_t port = 80;       // 443 for https:// unless given
+  bool tls = false;         // https://
   std::string target;       // origin-form request target: "/path?query" ("/" when empty)
   std::string host_header;  // value of the Host header ("host" or "host:port", "[v6]:port")
 };
 
-// Parses an http:// URL (the scheme in any case). On failure `error` says what is wrong in one
-// line (no trailing newline): https:// (TLS is not supported yet), another or no scheme, an IPv6
+// Parses an http:// or https:// URL (the scheme in any case). On failure `error` says what is
+// wrong in one line (no trailing newline): another or no scheme, an IPv6
 // literal without brackets (with the bracketed URL to write instead), an empty host, a host
 // holding anything but letters, digits, '-', '.' and '_', a port that is not 1-65535, user
 // credentials, or a space or control character in the path. Nothing is resolved or connected.

@@ -18,6 +18,7 @@ namespace ringfire {
 //    worker_cpus appended; max_backlog, last_response_ns: the largest; start_ns: the earliest;
 //  - measured, warmup, labels (by name; a new name is appended): Counters::add, Histogram::merge;
 //  - latency, service, send lag, connect latency: Histogram::merge (exact);
+//  - tls: TlsStats::add (counts and name counts add, handshake histograms merge);
 //  - seconds: row k of `part` adds to the row that began on the same wall-clock second
 //    (offset rounded from the start_wall difference), its buckets merged;
 //  - start_wall: the earliest; measured_seconds: equal starts keep the longest, else the union;

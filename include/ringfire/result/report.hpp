@@ -37,6 +37,10 @@ nlohmann::json labels_json(const Result& result);
 // The connections' figures: opening time, peak open, connect latency (report_connections.cpp).
 void print_connections(const Result& result, std::ostream& out);
 nlohmann::json connections_json(const Result& result);
+// https://: handshakes, their latency full vs resumed, what was negotiated, failures
+// (report_tls.cpp); nothing / null for a plain run.
+void print_tls(const Result& result, std::ostream& out);
+nlohmann::json tls_json(const Result& result);
 // The per-second rows (with their buckets, and the first source's machine samples), the
 // sources (host, window, clock; a second source on carries its own verdict and samples), and
 // the first source's verdict (src/result/report_series.cpp).

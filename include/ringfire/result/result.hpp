@@ -16,6 +16,7 @@
 #include "ringfire/metrics/connection_stats.hpp"
 #include "ringfire/metrics/histogram.hpp"
 #include "ringfire/metrics/stats.hpp"
+#include "ringfire/metrics/tls_stats.hpp"
 #include "ringfire/result/source.hpp"
 #include "ringfire/result/threshold.hpp"
 #include "ringfire/run/config.hpp"
@@ -109,6 +110,7 @@ struct Result {
   uint64_t cqes = 0;
   uint64_t full_sq_submits = 0;  // submissions forced by a full SQ in the middle of a reap
   ConnectionStats connections;   // merged over workers (connection_stats.hpp)
+  TlsStats tls;                  // https://: handshakes and their figures (tls_stats.hpp)
   uint64_t start_ns = 0;         // monotonic time the connections began to open
   RingFeatures features;         // of worker 0 (all workers probe the same kernel)
   std::string error;             // a run that could not start; empty otherwise

@@ -16,6 +16,7 @@
 #include "ringfire/base/shard.hpp"
 #include "ringfire/engine/pacer.hpp"
 #include "ringfire/http/url.hpp"
+#include "ringfire/net/tls_options.hpp"
 #include "ringfire/result/threshold.hpp"
 #include "ringfire/scenario/scenario.hpp"
 
@@ -96,6 +97,10 @@ struct RunConfig {
   // Connections open at once and everything before the instant is warm-up; the open-loop
   // schedule's origin is the instant less ramp and warm-up, the same on every shard.
   double start_at = 0;
+  // https:// (issue 20): tls.enabled follows the URL's scheme; the rest are the TLS options.
+  // rule: tls.resume 0 to 1; the TLS options only with an https:// URL; --key needs --cert;
+  // --ktls on needs the kernel's tls ULP.
+  TlsOptions tls;
 
   bool closed_loop() const { return rate <= 0; }
 };
@@ -127,6 +132,9 @@ struct CommandLine {
   std::string source_ip;                // --source-ip list (source_addresses.hpp)
   std::string shard;                    // --shard I/N
   std::string start_at;                 // --start-at TIME (base/start_time.hpp)
+  std::string tls_version;              // --tls-version 1.2|1.3
+  std::string ktls = "auto";            // --ktls auto|on|off
+  bool tls_options = false;             // a TLS option was given (they need https://)
 };
 
 // Parses `line` into `config` (URL, durations, CPU list, arrival, body file, thresholds), then
