@@ -7,6 +7,7 @@ packages=(
   build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   liburing-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
   libbenchmark-dev
+  libnghttp2-dev python3-h2 nghttp2-client
   libhttp-parser-dev nginx-light wrk python3 python3-matplotlib python3-jsonschema python3-yaml python3-flask
   procps iproute2 strace linux-perf
 )

@@ -138,6 +138,10 @@ void BasicWorker<T>::reap() {
 // Closed loop: a connection with nothing outstanding sends its next batch.
 template <Transport T>
 void BasicWorker<T>::maybe_send(uint32_t id) {
+  if (h2_) {  // HTTP/2: keep --streams streams open, each a request of its own
+    h2_fill(id);
+    return;
+  }
   if (conns_[id].state != State::kOpen || ledger_.outstanding(id) != 0 || stopping()) return;
   const bool measured = measuring();
   const uint32_t n = ledger_.take_budget(depth_, measured);
@@ -219,6 +223,7 @@ void BasicWorker<T>::on_send(uint32_t id, int res) {
     return;
   }
   if (was_busy && open_loop_) mark_ready(id);
+  if (h2_) h2_fill(id);  // what nghttp2 queued while this send was in the kernel
 }
 
 // ---- responses in ----
@@ -237,7 +242,8 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
     if constexpr (T::kIdentity) {
       // Written out for the identity, so that parse() stays inlined in this hot path (the general
       // form below, through a callback, cost 23 instructions per receive).
-      http = parse(id, buffers_.data(bid), static_cast<size_t>(res));
+      http = h2_ ? h2_receive(id, buffers_.data(bid), static_cast<size_t>(res))
+                 : parse(id, buffers_.data(bid), static_cast<size_t>(res));
     } else {
       step = transport_.open(c.session, {buffers_.data(bid), static_cast<size_t>(res)},
                              [&](std::span<const char> b) {
@@ -273,7 +279,7 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
   c.recv_armed = false;
   if (res == 0) {
     // Peer closed. A body delimited by close completes now; requests still waiting are lost.
-    if (c.parser.finish() == ResponseParser::Status::kComplete && !on_response(id)) return;
+    if (!h2_ && c.parser.finish() == ResponseParser::Status::kComplete && !on_response(id)) return;
     end_by_server(id, ErrorClass::kClosed);
     return;
   }

@@ -255,10 +255,21 @@ std::string check_shard(const RunConfig& c) {
   return {};
 }
 
+// HTTP/2: what this first version carries (h2c, closed loop, static requests and variants).
+std::string check_http2(const RunConfig& c) {
+  if (!c.http2) return {};
+  if (c.streams == 0 || c.streams > 1024) return "--streams must be between 1 and 1024";
+  if (c.window_bits < 16 || c.window_bits > 31) return "--window-bits must be between 16 and 31";
+  if (c.pipeline != 1) return "--h2c: use --streams, not --pipeline";
+  if (c.rate > 0) return "--h2c: the open loop (-R) is not supported over HTTP/2 yet";
+  return {};
+}
+
 }  // namespace
 
 std::string validate(const RunConfig& config) {
   if (std::string problem = check_shape(config); !problem.empty()) return problem;
+  if (std::string problem = check_http2(config); !problem.empty()) return problem;
   if (std::string problem = check_shard(config); !problem.empty()) return problem;
   if (std::string problem = check_timing(config); !problem.empty()) return problem;
   return check_request(config);
@@ -272,6 +283,14 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
     }
   } else if (line.urls.empty() && !from_file) {
     return "a URL is required (see --help)";
+  }
+  if (line.http2) {
+    for (const std::string& u : line.urls) {
+      if (u.rfind("https://", 0) == 0) {
+        return "--http2 on https:// needs ALPN, which comes with TLS; use --h2c on http://";
+      }
+    }
+    config.http2 = true;
   }
   if (std::string problem = parse_durations(line, config); !problem.empty()) return problem;
   if (line.arrival == "poisson") {
