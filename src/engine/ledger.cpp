@@ -86,6 +86,17 @@ void RequestLedger::fail_front(uint32_t id, ErrorClass why, uint64_t now) {
   --in_flight_;
 }
 
+void RequestLedger::fail_streams_above(uint32_t id, uint32_t last, ErrorClass why, uint64_t now) {
+  for (uint32_t k = 0; k < slices_[id].count;) {
+    const uint32_t stream = at(id, slices_[id].head + k).stream;
+    if (stream <= last || !front(id, stream)) {
+      ++k;
+      continue;
+    }
+    fail_front(id, why, now);  // the entries before k moved up one: k now names the next
+  }
+}
+
 void RequestLedger::finish(uint64_t now) {
   for (uint32_t id = 0; id < slices_.size(); ++id) {
     const Slice& s = slices_[id];

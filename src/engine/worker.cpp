@@ -280,6 +280,11 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
   if (res == 0) {
     // Peer closed. A body delimited by close completes now; requests still waiting are lost.
     if (!h2_ && c.parser.finish() == ResponseParser::Status::kComplete && !on_response(id)) return;
+    // HTTP/2 after a GOAWAY: the streams the server said it never took fail as not processed.
+    if (h2_ && h2_->sessions[id].goaway_received()) {
+      ledger_.fail_streams_above(id, static_cast<uint32_t>(h2_->sessions[id].goaway_last_stream()),
+                                 ErrorClass::kNotProcessed, now_);
+    }
     end_by_server(id, ErrorClass::kClosed);
     return;
   }

@@ -109,6 +109,8 @@ class RequestLedger {
   bool front(uint32_t id, uint32_t stream);
   // The request at the head of `id`'s ring fails with `why` (one HTTP/2 stream).
   void fail_front(uint32_t id, ErrorClass why, uint64_t now);
+  // Every request on `id` whose stream id is above `last` fails with `why` (a GOAWAY's line).
+  void fail_streams_above(uint32_t id, uint32_t last, ErrorClass why, uint64_t now);
   // Every request outstanding on `id` fails with `why`; returns how many. The -n budget gets
   // them back (their replacements are new sends).
   uint32_t fail(uint32_t id, ErrorClass why, uint64_t now);
