@@ -138,7 +138,7 @@ void BasicWorker<T>::reap() {
 // Closed loop: a connection with nothing outstanding sends its next batch.
 template <Transport T>
 void BasicWorker<T>::maybe_send(uint32_t id) {
-  if (h2_) {  // HTTP/2: keep --streams streams open, each a request of its own
+  if (h2_) [[unlikely]] {  // HTTP/2: keep --streams streams open, each a request of its own
     h2_fill(id);
     return;
   }
@@ -223,7 +223,8 @@ void BasicWorker<T>::on_send(uint32_t id, int res) {
     return;
   }
   if (was_busy && open_loop_) mark_ready(id);
-  if (h2_) h2_fill(id);  // what nghttp2 queued while this send was in the kernel
+  if (h2_) [[unlikely]]
+    h2_fill(id);  // what nghttp2 queued while this send was in the kernel
 }
 
 // ---- responses in ----
@@ -242,8 +243,11 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
     if constexpr (T::kIdentity) {
       // Written out for the identity, so that parse() stays inlined in this hot path (the general
       // form below, through a callback, cost 23 instructions per receive).
-      http = h2_ ? h2_receive(id, buffers_.data(bid), static_cast<size_t>(res))
-                 : parse(id, buffers_.data(bid), static_cast<size_t>(res));
+      if (h2_) [[unlikely]] {  // HTTP/2 frames: out of line, off the HTTP/1.1 path
+        http = h2_receive(id, buffers_.data(bid), static_cast<size_t>(res));
+      } else {
+        http = parse(id, buffers_.data(bid), static_cast<size_t>(res));
+      }
     } else {
       step = transport_.open(c.session, {buffers_.data(bid), static_cast<size_t>(res)},
                              [&](std::span<const char> b) {

@@ -131,8 +131,8 @@ class BasicWorker final : public Worker {
 
   // worker_h2.cpp: HTTP/2 (--h2c) on the same connections, ledger and ring.
   bool h2_setup();
-  void h2_fill(uint32_t id);
-  uint64_t h2_receive(uint32_t id, const char* data, size_t len);
+  [[gnu::noinline]] void h2_fill(uint32_t id);
+  [[gnu::noinline]] uint64_t h2_receive(uint32_t id, const char* data, size_t len);
   void h2_event(uint32_t id, const H2Event& e);
 
   // worker_connections.cpp: connection lifecycle (cold paths).
