@@ -71,29 +71,34 @@ bool RequestLedger::front(uint32_t id, uint32_t stream) {
 }
 
 void RequestLedger::fail_front(uint32_t id, ErrorClass why, uint64_t now) {
+  if (slices_[id].count != 0) fail_stream(id, at(id, slices_[id].head).stream, why, now);
+}
+
+bool RequestLedger::fail_stream(uint32_t id, uint32_t stream, ErrorClass why, uint64_t now) {
   Slice& s = slices_[id];
-  if (s.count == 0) return;
-  const Pending p = at(id, s.head);
+  uint32_t k = 0;
+  while (k < s.count && at(id, s.head + k).stream != stream) ++k;
+  if (k == s.count) return false;
+  const Pending p = at(id, s.head + k);
   if (p.budgeted) --budget_used_;  // -n: the budget goes back (a new stream replaces it)
   counters_for(p.measured).errors[static_cast<size_t>(why)]++;
   if (p.measured) {
     if (keeps_labels()) result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
     if (SecondStats* sec = second_at(now)) sec->errors++;
   }
-  s.head = wrap(s.head + 1);
+  // Close the gap from behind: the head stays, the stamped entries stay a prefix.
+  for (uint32_t j = k; j + 1 < s.count; ++j) at(id, s.head + j) = at(id, s.head + j + 1);
+  if (k < s.stamped) --s.stamped;
   --s.count;
-  if (s.stamped != 0) --s.stamped;
   --in_flight_;
+  return true;
 }
 
 void RequestLedger::fail_streams_above(uint32_t id, uint32_t last, ErrorClass why, uint64_t now) {
   for (uint32_t k = 0; k < slices_[id].count;) {
     const uint32_t stream = at(id, slices_[id].head + k).stream;
-    if (stream <= last || !front(id, stream)) {
-      ++k;
-      continue;
-    }
-    fail_front(id, why, now);  // the entries before k moved up one: k now names the next
+    if (stream > last && fail_stream(id, stream, why, now)) continue;  // k names the next now
+    ++k;
   }
 }
 

@@ -102,10 +102,10 @@ uint64_t BasicWorker<T>::h2_receive(uint32_t id, const char* data, size_t len) {
 // One stream ended: its request completes or fails, matched by stream id.
 template <Transport T>
 void BasicWorker<T>::h2_event(uint32_t id, const H2Event& e) {
-  const bool known = ledger_.front(id, static_cast<uint32_t>(e.stream));
+  const auto stream = static_cast<uint32_t>(e.stream);
   switch (e.kind) {
     case H2Event::Kind::kResponse:
-      if (!known) {
+      if (!ledger_.front(id, stream)) {  // a response needs a stamped request (bytes sent)
         fail_and_reopen(id, ErrorClass::kUnsolicited);
         return;
       }
@@ -114,10 +114,11 @@ void BasicWorker<T>::h2_event(uint32_t id, const H2Event& e) {
       return;
     case H2Event::Kind::kReset:
       result_.http2.resets[H2Stats::slot(e.code)]++;
-      if (known) ledger_.fail_front(id, ErrorClass::kStreamReset, now_);
+      ledger_.fail_stream(id, stream, ErrorClass::kStreamReset, now_);
       return;
     case H2Event::Kind::kNotProcessed:
-      if (known) ledger_.fail_front(id, ErrorClass::kNotProcessed, now_);
+      // Refused before or after its bytes left (nghttp2 also ends queued streams this way).
+      ledger_.fail_stream(id, stream, ErrorClass::kNotProcessed, now_);
       return;
   }
 }

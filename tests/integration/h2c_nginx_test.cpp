@@ -47,10 +47,12 @@ TEST(H2cNginx, CompletedEqualsAccessLogAndGoawaysAreAccounted) {
   EXPECT_GE(goaways, completed / 1000 - 4) << h2.dump();
   EXPECT_EQ(u(h2, "protocol_errors"), 0u);
   const nlohmann::json& e = run.result.at("totals").at("errors");
-  for (const char* c : {"read", "write", "timeout", "parse", "unsolicited", "stream_reset",
-                        "protocol", "unexpected_status"}) {
+  for (const char* c : {"read", "write", "timeout", "parse", "closed", "unsolicited",
+                        "stream_reset", "protocol", "unexpected_status"}) {
     EXPECT_EQ(u(e, c), 0u) << c << " " << e.dump();
   }
+  // What failed is only the streams sent above a GOAWAY's line: nginx never processed them.
+  EXPECT_EQ(u(run.result.at("totals"), "failed"), u(e, "not_processed")) << e.dump();
   // Each stream nginx answered is one access-log line of HTTP/2.0; ringfire completed exactly
   // those it counted (a stream in flight or failed at the end may be logged too).
   const int64_t lines = settled_log_lines(nginx, static_cast<int64_t>(completed));

@@ -109,6 +109,9 @@ class RequestLedger {
   bool front(uint32_t id, uint32_t stream);
   // The request at the head of `id`'s ring fails with `why` (one HTTP/2 stream).
   void fail_front(uint32_t id, ErrorClass why, uint64_t now);
+  // The request of `stream` fails with `why`, stamped or not (a stream nghttp2 refused before
+  // its bytes left ends too); the others keep their order. False when `id` has no such stream.
+  bool fail_stream(uint32_t id, uint32_t stream, ErrorClass why, uint64_t now);
   // Every request on `id` whose stream id is above `last` fails with `why` (a GOAWAY's line).
   void fail_streams_above(uint32_t id, uint32_t last, ErrorClass why, uint64_t now);
   // Every request outstanding on `id` fails with `why`; returns how many. The -n budget gets
