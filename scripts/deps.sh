@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config clang clang-format libclang-rt-14-dev
   liburing-dev libcli11-dev nlohmann-json3-dev libyaml-cpp-dev libgtest-dev libgmock-dev
-  libbenchmark-dev libssl-dev openssl
+  libbenchmark-dev libssl-dev openssl libnghttp2-dev python3-h2
   libhttp-parser-dev nginx-light wrk nghttp2-client python3 python3-matplotlib python3-jsonschema python3-yaml python3-flask
   procps iproute2 strace linux-perf
 )

@@ -101,6 +101,13 @@ void declare_scale(CLI::App& app, RunConfig& config, CommandLine& line) {
   app.add_option("--connect-rate", config.connect_rate,
                  "Open at most this many connections per second, across workers (default: no "
                  "limit)");
+  app.add_flag("--h2c", config.http2, "HTTP/2 over cleartext by prior knowledge (http://)");
+  app.add_flag("--http2", line.http2, "HTTP/2 (on http://: as --h2c)");
+  // -m is --method: the streams option has its long name only.
+  app.add_option("--streams", config.streams,
+                 "HTTP/2: concurrent streams per connection (h2load's -m; default 1)");
+  app.add_option("--window-bits", config.window_bits,
+                 "HTTP/2: stream and connection windows of 2^N-1 bytes (default 30)");
   app.add_option("--keepalive-requests", config.keepalive_requests,
                  "Close and reopen each connection after this many responses (default: never)");
 }

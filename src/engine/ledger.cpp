@@ -50,6 +50,58 @@ uint32_t RequestLedger::fail(uint32_t id, ErrorClass why, uint64_t now) {
   return n;
 }
 
+void RequestLedger::tag_newest(uint32_t id, uint32_t stream) {
+  const Slice& s = slices_[id];
+  at(id, s.head + s.count - 1).stream = stream;
+}
+
+// A linear search over at most --streams entries, and a shift of those before it: with servers
+// that answer nearly in order the match is within the first few. The order kept is the send
+// order, so the head stays the oldest request (its timeout is the connection's).
+bool RequestLedger::front(uint32_t id, uint32_t stream) {
+  const Slice& s = slices_[id];
+  for (uint32_t k = 0; k < s.stamped; ++k) {
+    if (at(id, s.head + k).stream != stream) continue;
+    const Pending found = at(id, s.head + k);
+    for (uint32_t j = k; j > 0; --j) at(id, s.head + j) = at(id, s.head + j - 1);
+    at(id, s.head) = found;
+    return true;
+  }
+  return false;
+}
+
+void RequestLedger::fail_front(uint32_t id, ErrorClass why, uint64_t now) {
+  if (slices_[id].count != 0) fail_stream(id, at(id, slices_[id].head).stream, why, now);
+}
+
+bool RequestLedger::fail_stream(uint32_t id, uint32_t stream, ErrorClass why, uint64_t now) {
+  Slice& s = slices_[id];
+  uint32_t k = 0;
+  while (k < s.count && at(id, s.head + k).stream != stream) ++k;
+  if (k == s.count) return false;
+  const Pending p = at(id, s.head + k);
+  if (p.budgeted) --budget_used_;  // -n: the budget goes back (a new stream replaces it)
+  counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+  if (p.measured) {
+    if (keeps_labels()) result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
+    if (SecondStats* sec = second_at(now)) sec->errors++;
+  }
+  // Close the gap from behind: the head stays, the stamped entries stay a prefix.
+  for (uint32_t j = k; j + 1 < s.count; ++j) at(id, s.head + j) = at(id, s.head + j + 1);
+  if (k < s.stamped) --s.stamped;
+  --s.count;
+  --in_flight_;
+  return true;
+}
+
+void RequestLedger::fail_streams_above(uint32_t id, uint32_t last, ErrorClass why, uint64_t now) {
+  for (uint32_t k = 0; k < slices_[id].count;) {
+    const uint32_t stream = at(id, slices_[id].head + k).stream;
+    if (stream > last && fail_stream(id, stream, why, now)) continue;  // k names the next now
+    ++k;
+  }
+}
+
 void RequestLedger::finish(uint64_t now) {
   for (uint32_t id = 0; id < slices_.size(); ++id) {
     const Slice& s = slices_[id];

@@ -138,6 +138,10 @@ void BasicWorker<T>::reap() {
 // Closed loop: a connection with nothing outstanding sends its next batch.
 template <Transport T>
 void BasicWorker<T>::maybe_send(uint32_t id) {
+  if (h2_) [[unlikely]] {  // HTTP/2: keep --streams streams open, each a request of its own
+    h2_fill(id);
+    return;
+  }
   if (conns_[id].state != State::kOpen || ledger_.outstanding(id) != 0 || stopping()) return;
   const bool measured = measuring();
   const uint32_t n = ledger_.take_budget(depth_, measured);
@@ -230,6 +234,8 @@ void BasicWorker<T>::on_send(uint32_t id, int res) {
     if (was_busy) on_sent(id);
   }
   if (was_busy && open_loop_) mark_ready(id);
+  if (h2_) [[unlikely]]
+    h2_fill(id);  // what nghttp2 queued while this send was in the kernel
 }
 
 // ---- responses in ----
@@ -248,7 +254,11 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
     if constexpr (T::kIdentity) {
       // Written out for the identity, so that parse() stays inlined in this hot path (the general
       // form below, through a callback, cost 23 instructions per receive).
-      http = parse(id, buffers_.data(bid), static_cast<size_t>(res));
+      if (h2_) [[unlikely]] {  // HTTP/2 frames: out of line, off the HTTP/1.1 path
+        http = h2_receive(id, buffers_.data(bid), static_cast<size_t>(res));
+      } else {
+        http = parse(id, buffers_.data(bid), static_cast<size_t>(res));
+      }
     } else {
       step = transport_.open(c.session, {buffers_.data(bid), static_cast<size_t>(res)},
                              [&](std::span<const char> b) {
@@ -275,36 +285,7 @@ void BasicWorker<T>::on_recv(uint32_t id, int res, uint32_t flags) {
     }
     return;
   }
-  if ((flags & IORING_CQE_F_BUFFER) != 0) buffers_.recycle(flags >> IORING_CQE_BUFFER_SHIFT);
-  if (res == -ENOBUFS) {
-    // The buffer pool ran dry: back-pressure, not an error. Multishot recv ends without F_MORE.
-    if (!more) {
-      c.recv_armed = false;
-      arm_recv(id);
-    }
-    return;
-  }
-  if (res == -EINVAL && multishot_ && c.responses == 0 && ledger_.outstanding(id) != 0) {
-    multishot_ = false;  // kernel without multishot recv: fall back to one recv per completion
-    c.recv_armed = false;
-    arm_recv(id);
-    return;
-  }
-  c.recv_armed = false;
-  if constexpr (!T::kIdentity) {
-    // Closed or reset before the handshake finished: a failed attempt, retried after a back-off.
-    if (c.state == State::kHandshaking) {
-      handshake_aborted(id, TlsFailure::kClosed);
-      return;
-    }
-  }
-  if (res == 0) {
-    // Peer closed. A body delimited by close completes now; requests still waiting are lost.
-    if (c.parser.finish() == ResponseParser::Status::kComplete && !on_response(id)) return;
-    end_by_server(id, ErrorClass::kClosed);
-    return;
-  }
-  end_by_server(id, ErrorClass::kRead);  // reset
+  on_recv_end(id, res, flags);  // no bytes: the pool ran dry, the peer closed, or an error
 }
 
 // Parses HTTP bytes in place; they may hold part of a response or many of them. Returns how many

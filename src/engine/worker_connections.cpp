@@ -128,6 +128,11 @@ void BasicWorker<T>::became_ready(uint32_t id) {
   c.state = State::kOpen;
   ledger_.connected(now_);
   note_connected(id);
+  // HTTP/2: a fresh session; its preface and SETTINGS go out with the first requests.
+  if (h2_ && !h2_->sessions[id].open(h2_->settings, h2_->memory)) {
+    fail_and_reopen(id, ErrorClass::kProtocol);
+    return;
+  }
   arm_recv(id);
   if (open_loop_) {
     mark_ready(id);
@@ -224,6 +229,7 @@ void BasicWorker<T>::close_connection(uint32_t id) {
   c.generation = uring_tag::next_generation(c.generation);
   c.parser.reset();
   c.response_bytes = 0;
+  if (h2_) h2_->sessions[id].close();
   transport_.reset(c.session);
 }
 

@@ -50,7 +50,7 @@ LedgerPlan ledger_plan(const WorkerConfig& config, const WorkerPlan& plan, const
                        const RunMarks& marks) {
   LedgerPlan p;
   p.connections = plan.connections;
-  p.depth = config.pipeline;
+  p.depth = config.http2 ? config.streams : config.pipeline;
   p.measure_start_ns = marks.measure_start_ns;
   p.stop_ns = marks.stop_ns;
   p.open_loop = plan.rate > 0;
@@ -144,6 +144,7 @@ bool BasicWorker<T>::setup() {
   options.cq_entries = options.sq_entries * 8;
   options.sqpoll = config_.sqpoll;
   if (ring_.init(options, result_.error) != 0) return false;  // needs EXT_ARG (checked there)
+  if (config_.http2 && !h2_setup()) return false;
   ring_.set_before_submit(&BasicWorker::before_submit_hook, this);
   const RecvPool pool = recv_pool(plan_.connections);
   if (buffers_.init(ring_.get(), pool.count, pool.size, result_.error) != 0) {
@@ -153,7 +154,8 @@ bool BasicWorker<T>::setup() {
   multishot_ = f.multishot_recv;
   // Skipping successful send CQEs is safe when a connection never has two sends in the kernel:
   // closed loop sends only when every response is in; open loop without pipelining likewise.
-  skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1);
+  // HTTP/2 sends whatever nghttp2 queued whenever the last send completed: it needs them all.
+  skip_send_cqes_ = f.cqe_skip && (!open_loop_ || depth_ == 1) && !config_.http2;
   if constexpr (!T::kIdentity) {
     // A session's output buffer is reused once the kernel has its send: every send completes.
     skip_send_cqes_ = false;
@@ -218,12 +220,14 @@ void BasicWorker<T>::finish() {
   ledger_.finish(now_);
   result_.requests = std::move(ledger_.result());
   if constexpr (!T::kIdentity) result_.tls = transport_.stats();
+  if (h2_) result_.http2.alloc_peak_bytes = h2_->memory.peak();
   for (Connection& c : conns_) {
     if (c.fd >= 0) {
       ::close(c.fd);
       c.fd = -1;
     }
   }
+  h2_.reset();  // nghttp2's memory goes back here, on the worker's own thread
 }
 
 #ifndef RINGFIRE_WORKER_DEFINITIONS_ONLY

@@ -19,6 +19,9 @@ constexpr const char* kErrorClassNames[] = {
     "after_close",
     "unexpected_status",
     "unexpected_body_size",
+    "not_processed",
+    "stream_reset",
+    "protocol",
 };
 static_assert(std::size(kErrorClassNames) == kErrorClasses);
 

@@ -107,6 +107,7 @@ void merge(Result& into, const Result& part) {
   into.interrupted = into.interrupted || part.interrupted;
   into.stalled = into.stalled || part.stalled;
   into.pipelining_stopped = into.pipelining_stopped || part.pipelining_stopped;
+  into.http2.add(part.http2);
   into.connections_at_measure_start += part.connections_at_measure_start;
   into.last_response_ns = std::max(into.last_response_ns, part.last_response_ns);
   into.wakeups += part.wakeups;

@@ -9,6 +9,7 @@
 #include <sstream>
 
 #include "read_json_internal.hpp"
+#include "ringfire/result/report.hpp"
 #include "ringfire/result/threshold.hpp"
 
 namespace ringfire::read_detail {
@@ -215,6 +216,7 @@ void read_description(const json& doc, Result& out) {
   read_thresholds(doc.at("thresholds"), out);
   read_connections(doc, out);
   read_merge(doc, out);
+  read_http2(doc, out);
 }
 
 }  // namespace ringfire::read_detail

@@ -170,6 +170,7 @@ json to_json(const Result& r) {
       {"latency_ns", histogram_json(r.latency)},
       {"service_ns", histogram_json(r.service)},
       {"labels", labels_json(r)},
+      {"http2", http2_json(r)},
       {"connect_latency_ns", histogram_json(r.connections.connect_latency)},
       {"connections", connections_json(r)},
       {"tls", tls_json(r)},

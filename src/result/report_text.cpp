@@ -145,6 +145,7 @@ void print_text(const Result& r, std::ostream& out) {
   print_counters(r, out);
   print_connections(r, out);
   print_tls(r, out);
+  print_http2(r, out);
   print_labels(r, out);
   if (!c.closed_loop()) {
     const ScheduleStats& s = r.schedule;

@@ -256,53 +256,12 @@ std::string check_shard(const RunConfig& c) {
   return {};
 }
 
-// https://: the TLS options hold together.
-std::string check_tls(const RunConfig& c) {
-  const TlsOptions& t = c.tls;
-  if (!(t.resume >= 0 && t.resume <= 1))
-    return "--tls-resume must be 0 to 1 (a share of handshakes)";
-  if (!t.key_file.empty() && t.cert_file.empty()) return "--key needs --cert";
-  if (t.enabled && t.ktls == KtlsMode::kOn && !ktls_available()) {
-    return "--ktls on: kTLS is not available (no tls ULP in /proc/sys/net/ipv4/tcp_available_ulp)";
-  }
-  return {};
-}
-
-// The TLS options given as text; they mean nothing without an https:// URL.
-std::string parse_tls(const CommandLine& line, RunConfig& config) {
-  TlsOptions& t = config.tls;
-  t.enabled = config.url.tls;
-  if (line.tls_options && !t.enabled) {
-    return "TLS options (--sni, -k, --cacert, --cert, --key, --tls-*, --ciphers, --groups) need "
-           "an https:// URL";
-  }
-  if (line.tls_version == "1.2") {
-    t.version = 12;
-  } else if (line.tls_version == "1.3") {
-    t.version = 13;
-  } else if (!line.tls_version.empty()) {
-    return "bad --tls-version " + quote(line.tls_version) + " (1.2 or 1.3)";
-  }
-  if (line.ktls == "auto") {
-    t.ktls = KtlsMode::kAuto;
-  } else if (line.ktls == "on") {
-    t.ktls = KtlsMode::kOn;
-  } else if (line.ktls == "off") {
-    t.ktls = KtlsMode::kOff;
-  } else {
-    return "bad --ktls " + quote(line.ktls) + " (auto, on or off)";
-  }
-  if (const char* keylog = std::getenv("SSLKEYLOGFILE"); keylog != nullptr && t.enabled) {
-    t.keylog_file = keylog;
-  }
-  return {};
-}
-
 }  // namespace
 
 std::string validate(const RunConfig& config) {
   if (std::string problem = check_shape(config); !problem.empty()) return problem;
   if (std::string problem = check_tls(config); !problem.empty()) return problem;
+  if (std::string problem = check_http2(config); !problem.empty()) return problem;
   if (std::string problem = check_shard(config); !problem.empty()) return problem;
   if (std::string problem = check_timing(config); !problem.empty()) return problem;
   return check_request(config);
@@ -317,6 +276,7 @@ std::string finish_config(const CommandLine& line, RunConfig& config) {
   } else if (line.urls.empty() && !from_file) {
     return "a URL is required (see --help)";
   }
+  if (std::string problem = parse_http2(line, config); !problem.empty()) return problem;
   if (std::string problem = parse_durations(line, config); !problem.empty()) return problem;
   if (line.arrival == "poisson") {
     config.arrival = Arrival::kPoisson;

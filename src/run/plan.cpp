@@ -64,6 +64,9 @@ WorkerConfig worker_config(const RunConfig& config) {
   w.arrival = config.arrival;
   w.seed = config.seed;
   w.keepalive_requests = config.keepalive_requests;
+  w.http2 = config.http2;
+  w.streams = config.streams;
+  w.window_bits = config.window_bits;
   w.wait_batch = config.wait_batch;
   w.wait_max = config.wait_max;
   w.sqpoll = config.sqpoll;

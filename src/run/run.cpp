@@ -65,6 +65,7 @@ Result partial_result(const RunConfig& config, const RunMarks& marks, double sta
   p.last_response_ns = q.last_response_ns;
   p.connections_at_measure_start = r.connections_at_measure_start;
   p.pipelining_stopped = r.pipelining_stopped;
+  p.http2 = r.http2;
   p.connections = r.connections;
   p.tls = r.tls;
   p.wakeups = r.wakeups;

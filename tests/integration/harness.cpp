@@ -171,7 +171,8 @@ int64_t TargetServer::stop_and_count() {
   return -1;
 }
 
-NginxServer::NginxServer() {
+NginxServer::NginxServer(const std::string& conf_env,
+                         const std::function<void(const std::string&)>& setup) {
   const char* nginx = "/usr/sbin/nginx";
   if (access(nginx, X_OK) != 0) {
     skip_reason_ = "nginx is not installed (apt-get install nginx-light)";
@@ -181,8 +182,10 @@ NginxServer::NginxServer() {
   std::filesystem::permissions(dir_, std::filesystem::perms(0755));
   const uint16_t port = unused_port();
   const std::string conf = dir_ + "/nginx.conf";
-  const std::string cmd = std::string(RINGFIRE_SOURCE_DIR) + "/scripts/nginx-conf.sh " + dir_ +
-                          " " + std::to_string(port) + " > " + conf;
+  if (setup) setup(dir_);
+  const std::string cmd = conf_env + " " + std::string(RINGFIRE_SOURCE_DIR) +
+                          "/scripts/nginx-conf.sh " + dir_ + " " + std::to_string(port) + " > " +
+                          conf;
   if (std::system(cmd.c_str()) != 0) {
     skip_reason_ = "cannot write nginx.conf";
     return;

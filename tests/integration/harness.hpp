@@ -56,7 +56,10 @@ class TargetServer {
 // nginx (Debian nginx-light) with a generated config and its access log on, on a free port.
 class NginxServer {
  public:
-  NginxServer();
+  // `conf_env`: variables for scripts/nginx-conf.sh ("NGINX_LISTEN_EXTRA=http2"); `setup` runs
+  // on the prefix directory before nginx starts (files to serve under /files/).
+  explicit NginxServer(const std::string& conf_env = "",
+                       const std::function<void(const std::string&)>& setup = {});
   ~NginxServer();
   bool ok() const { return port_ != 0; }
   std::string url() const;

@@ -109,6 +109,30 @@ TEST(ResultJson, RoundTripIsByteIdentical) {
   EXPECT_TRUE(read.labels_kept);
 }
 
+// HTTP/2's object (protocol, streams, GOAWAYs and resets by code) reads back as written, so
+// ringfire merge keeps it.
+TEST(ResultJson, Http2FiguresRoundTrip) {
+  Result r = synthetic();
+  r.http2.enabled = true;
+  r.http2.streams_asked = 100;
+  r.http2.streams_allowed = 64;
+  r.http2.goaways[0] = 7;
+  r.http2.resets[8] = 3;
+  r.http2.resets[kH2ErrorCodes - 1] = 1;  // an unknown code
+  r.http2.protocol_errors = 2;
+  r.http2.alloc_peak_bytes = 4096;
+  r.measured.errors[static_cast<size_t>(ErrorClass::kNotProcessed)] = 5;
+  const std::string first = to_json(r).dump(2);
+  Result read;
+  std::string error;
+  ASSERT_TRUE(from_json(json::parse(first), read, error)) << error;
+  EXPECT_EQ(to_json(read).dump(2), first);
+  EXPECT_EQ(read.http2.streams_allowed, 64u);
+  EXPECT_EQ(read.http2.goaways[0], 7u);
+  EXPECT_EQ(read.http2.resets[8], 3u);
+  EXPECT_EQ(read.measured.error(ErrorClass::kNotProcessed), 5u);
+}
+
 TEST(ResultJson, AMergedFileKeepsEverySourceAndReadsBack) {
   Result a = synthetic();
   Result b = synthetic();

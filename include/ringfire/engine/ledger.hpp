@@ -101,6 +101,19 @@ class RequestLedger {
   // kUnsolicited is counted.
   Match complete(uint32_t id, uint16_t status, uint64_t body_bytes, uint64_t response_bytes,
                  uint64_t now);
+  // HTTP/2 (responses end out of order, matched by stream id): the newest request queued on
+  // `id` carries `stream`; front() brings a stream's request to the head of the connection's
+  // ring (the others keep their order), so that complete() and fail_front() end that one. False
+  // when no stamped request of `id` has that stream (complete() then counts it unsolicited).
+  void tag_newest(uint32_t id, uint32_t stream);
+  bool front(uint32_t id, uint32_t stream);
+  // The request at the head of `id`'s ring fails with `why` (one HTTP/2 stream).
+  void fail_front(uint32_t id, ErrorClass why, uint64_t now);
+  // The request of `stream` fails with `why`, stamped or not (a stream nghttp2 refused before
+  // its bytes left ends too); the others keep their order. False when `id` has no such stream.
+  bool fail_stream(uint32_t id, uint32_t stream, ErrorClass why, uint64_t now);
+  // Every request on `id` whose stream id is above `last` fails with `why` (a GOAWAY's line).
+  void fail_streams_above(uint32_t id, uint32_t last, ErrorClass why, uint64_t now);
   // Every request outstanding on `id` fails with `why`; returns how many. The -n budget gets
   // them back (their replacements are new sends).
   uint32_t fail(uint32_t id, ErrorClass why, uint64_t now);
@@ -150,8 +163,9 @@ class RequestLedger {
     bool measured;     // decided once, when queued
     bool budgeted;     // taken from the -n budget
     uint16_t label;    // index into LedgerPlan::labels (0 when not kept)
+    uint32_t stream;   // HTTP/2: its stream id (0 for HTTP/1.1, which matches by order)
   };
-  static_assert(sizeof(Pending) == 24, "the label fits in the padding");
+  static_assert(sizeof(Pending) == 24, "the label and the stream fit in the padding");
   struct Slice {
     uint32_t head = 0;   // index of the oldest outstanding request
     uint32_t count = 0;  // outstanding requests (queued or stamped)
@@ -208,12 +222,12 @@ inline void RequestLedger::queue(uint32_t id, uint32_t n, uint64_t intended_ns, 
   Counters& c = counters_for(measured);
   if (requests == nullptr) {
     for (uint32_t k = 0; k < n; ++k)
-      at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted, 0};
+      at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted, 0, 0};
     c.http_bytes_sent += plan_.request_bytes * n;
   } else {
     for (uint32_t k = 0; k < n; ++k) {
       const QueuedRequest& q = requests[k];
-      at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted, q.label};
+      at(id, s.head + s.count + k) = Pending{intended_ns, 0, measured, budgeted, q.label, 0};
       c.http_bytes_sent += q.bytes;
       if (measured && keeps_labels()) {
         Counters& l = result_.labels[q.label].counters;

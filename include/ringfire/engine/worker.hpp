@@ -18,7 +18,9 @@
 #include "ringfire/engine/ring.hpp"
 #include "ringfire/engine/timer_wheel.hpp"
 #include "ringfire/engine/worker_config.hpp"
+#include "ringfire/engine/worker_h2.hpp"
 #include "ringfire/http/http_parser.hpp"
+#include "ringfire/http2/h2_stats.hpp"
 #include "ringfire/metrics/connection_stats.hpp"
 #include "ringfire/metrics/stats.hpp"
 #include "ringfire/metrics/tls_stats.hpp"
@@ -43,6 +45,7 @@ struct WorkerResult {
   RingFeatures features;
   bool stalled = false;             // -n run given up: no response within the stall limit
   bool pipelining_stopped = false;  // the server announced Connection: close; batches of one
+  H2Stats http2;                    // --h2c: GOAWAYs, resets, streams allowed (else all zero)
   std::string error;  // setup failure (ring, buffers) or a broken ring; empty when it ran
 };
 
@@ -117,6 +120,7 @@ class BasicWorker final : public Worker {
   static void before_submit_hook(void* self) { static_cast<BasicWorker*>(self)->before_submit(); }
   void on_send(uint32_t id, int res);
   void on_recv(uint32_t id, int res, uint32_t flags);
+  [[gnu::noinline]] void on_recv_end(uint32_t id, int res, uint32_t flags);  // no bytes came
   // Inlined into on_recv (worker.cpp): the per-receive path.
   [[gnu::always_inline]] inline uint64_t parse(uint32_t id, const char* data, size_t len);
   bool on_response(uint32_t id);
@@ -128,6 +132,12 @@ class BasicWorker final : public Worker {
   void on_sent(uint32_t id);
   std::span<const char> write_batch(uint32_t id, uint32_t n);
   void follow_deadline(uint32_t id);
+
+  // worker_h2.cpp: HTTP/2 (--h2c) on the same connections, ledger and ring.
+  bool h2_setup();
+  [[gnu::noinline]] void h2_fill(uint32_t id);
+  [[gnu::noinline]] uint64_t h2_receive(uint32_t id, const char* data, size_t len);
+  void h2_event(uint32_t id, const H2Event& e);
 
   // worker_connections.cpp: connection lifecycle (cold paths).
   void start_connect(uint32_t id);
@@ -198,6 +208,8 @@ class BasicWorker final : public Worker {
   uint64_t connecting_ = 0;  // connections in State::kConnecting (each owes us a completion)
   uint64_t last_backlog_probe_ns_ = 0;  // open loop: when max_backlog was last measured
   bool measure_started_ = false;        // connections_at_measure_start taken
+
+  std::unique_ptr<WorkerH2> h2_;  // --h2c: the sessions; null for HTTP/1.1
 
   WorkerResult result_;
   std::atomic<pid_t> tid_{0};

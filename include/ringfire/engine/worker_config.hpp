@@ -44,6 +44,9 @@ struct WorkerConfig {
   Arrival arrival = Arrival::kConstant;
   uint64_t seed = 1;
   uint32_t keepalive_requests = 0;  // reopen after this many responses; 0: never
+  bool http2 = false;               // --h2c: HTTP/2 by prior knowledge
+  uint32_t streams = 1;             // --streams: concurrent streams per HTTP/2 connection
+  uint32_t window_bits = 30;        // --window-bits: HTTP/2 windows of 2^bits - 1
   uint32_t wait_batch = 64;
   std::chrono::nanoseconds wait_max{0};
   bool sqpoll = false;

@@ -29,6 +29,10 @@ enum class ErrorClass : uint8_t {
   // protocol did not (the connection stays open, and the response counts as an answer for -n).
   kUnexpectedStatus,
   kUnexpectedBodySize,
+  // HTTP/2 (http2/h2_session.hpp): one stream ends, the connection may go on.
+  kNotProcessed,  // above a GOAWAY's last-stream-id: never processed, safe to send again
+  kStreamReset,   // the server reset the stream (RST_STREAM; H2Stats counts the codes)
+  kProtocol,      // the connection broke the protocol (bad frame, HPACK, flood): all its streams
   kCount,  // not a class: how many there are (the name table in stats.cpp is checked against it)
 };
 inline constexpr size_t kErrorClasses = static_cast<size_t>(ErrorClass::kCount);

@@ -51,6 +51,10 @@ nlohmann::json shard_json(const Shard& shard);  // {"index": I, "count": N}
 // synchronised (a warning in the report, an invalid run with --strict); "" when none did.
 std::string unsynchronised_clocks(const Result& result);
 nlohmann::json verdict_json(const Result& result);
+// --h2c: protocol, streams, GOAWAYs and resets by code; null for HTTP/1.1 (report_http2.cpp).
+nlohmann::json http2_json(const Result& result);
+void read_http2(const nlohmann::json& doc, Result& out);
+void print_http2(const Result& result, std::ostream& out);
 void write_timeseries_csv(const Result& result, std::ostream& out);
 // --html: one self-contained page (inline SVG, no script): the text report, the sources and the
 // per-second series (report_html.cpp).

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "ringfire/engine/ring.hpp"
+#include "ringfire/http2/h2_stats.hpp"
 #include "ringfire/machine/schedule_verdict.hpp"
 #include "ringfire/machine/sysmon.hpp"
 #include "ringfire/machine/verdict.hpp"
@@ -104,6 +105,7 @@ struct Result {
   bool interrupted = false;     // stopped by SIGINT/SIGTERM
   bool stalled = false;         // -n run given up: the server stopped answering
   bool pipelining_stopped = false;  // the server announced Connection: close: batches of one
+  H2Stats http2;                    // --h2c: the protocol's endings (http2/h2_stats.hpp)
   uint64_t connections_at_measure_start = 0;  // open when the measured window began
   uint64_t last_response_ns = 0;              // monotonic time of the last response (0: none)
   uint64_t wakeups = 0;

@@ -34,6 +34,10 @@ struct RunConfig {
   std::vector<int> cpus;  // explicit pin list; empty: the CPUs the process may run on.
                           // rule: every CPU must be one this process may run on
   uint32_t pipeline = 1;  // requests per batch on one connection. rule: 1 to 1024
+  // HTTP/2 (--h2c, --http2 on http://: prior knowledge). rule: closed loop, no --pipeline.
+  bool http2 = false;
+  uint32_t streams = 1;       // --streams: concurrent streams per connection. rule: 1 to 1024
+  uint32_t window_bits = 30;  // --window-bits: windows of 2^bits - 1. rule: 16 to 31
 
   // Measured time (after ramp and warm-up); 0: no time limit. rule: 0 only with a request count.
   Nanos duration{std::chrono::seconds(10)};
@@ -114,6 +118,7 @@ std::string validate(const RunConfig& config);
 
 // What the command line gives as text, parsed once by finish_config(). Empty means "not given".
 struct CommandLine {
+  bool http2 = false;  // --http2: h2c on http:// (on https:// ALPN, once TLS is in)
   // rule: one URL is required, except with --self-check (none) or --scenario / --url-file (at
   // most one: it gives host and port); several URLs make a scenario of equal weights.
   std::vector<std::string> urls;
@@ -148,6 +153,11 @@ inline constexpr size_t kMaxLabels = 10'000;
 // Fills config.scenario and config.url from the command line's URLs, --scenario or --url-file
 // (config_scenario.cpp). Empty on success; otherwise the one-line reason.
 std::string assemble_scenario(const CommandLine& line, RunConfig& config);
+// The protocol options (config_protocol.cpp): TLS for https://, HTTP/2. "" when they hold.
+std::string parse_tls(const CommandLine& line, RunConfig& config);
+std::string check_tls(const RunConfig& config);
+std::string parse_http2(const CommandLine& line, RunConfig& config);
+std::string check_http2(const RunConfig& config);
 // One URL as a scenario of one label: config's method, target, headers and body.
 Scenario single_url_scenario(const RunConfig& config);
 // The run counts each label apart: several labels, or one with an expect to check.
