@@ -25,7 +25,7 @@ void print_row(const std::string& label, const Counters& c, const Histogram& h, 
                std::ostream& out) {
   const uint64_t n = samples(c);
   const double error_pct =
-      n != 0 ? 100.0 * static_cast<double>(c.failed()) / static_cast<double>(n) : 0;
+      n != 0 ? 100.0 * static_cast<double>(c.errors_total()) / static_cast<double>(n) : 0;
   const double per_s = seconds > 0 ? 1 / seconds : 0;
   char line[320];
   std::snprintf(line, sizeof(line),

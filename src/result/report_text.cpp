@@ -68,9 +68,16 @@ void print_counters(const Result& r, std::ostream& out) {
              m.status[1], m.status[2], m.status[3], m.status[4], m.status[5], m.status[0]);
   out << "  Errors      " << kConnectErrorsKey << ' ' << m.connect_errors();
   for (size_t i = 0; i < kErrorClasses; ++i) {
+    if (static_cast<ErrorClass>(i) == ErrorClass::kNotProcessed) continue;  // not an error
     out << ' ' << to_string(static_cast<ErrorClass>(i)) << ' ' << m.errors[i];
   }
   out << '\n';
+  if (const uint64_t n = m.error(ErrorClass::kNotProcessed); n != 0) {
+    out << fmt("  Unprocessed %" PRIu64
+               " HTTP/2 streams above a GOAWAY's last-stream-id: the server never saw them; they "
+               "ended (in failed below) but are not errors (with -n their budget went back)\n",
+               n);
+  }
   print_error_details(m, out);
   out << fmt("  Accounting  sent %" PRIu64 " = completed %" PRIu64 " + failed %" PRIu64
              " + in flight %" PRIu64 "%s\n",

@@ -193,7 +193,7 @@ ThresholdCheck evaluate(const Threshold& t, const Result& result) {
                   : 0;
       break;
     case ThresholdMetric::kErrors:
-      value = static_cast<double>(measured.failed());
+      value = static_cast<double>(measured.errors_total());
       if (t.percent) {
         value = measured.sent == 0 ? 0 : value * 100.0 / static_cast<double>(measured.sent);
       }

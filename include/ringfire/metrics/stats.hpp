@@ -85,6 +85,10 @@ struct Counters {
     return n;
   }
   uint64_t error(ErrorClass e) const { return errors[static_cast<size_t>(e)]; }
+  // Failed requests that are errors: all but the HTTP/2 streams a GOAWAY left unprocessed (the
+  // server never saw them; they end, safe to send again, and -n sends them again). What the
+  // `errors` threshold and the error rates count.
+  uint64_t errors_total() const { return failed() - error(ErrorClass::kNotProcessed); }
   // Failed connection attempts, of every cause.
   uint64_t connect_errors() const {
     uint64_t n = 0;
