@@ -11,7 +11,7 @@
 #   The handshake case counts responses by nginx's access log, the same ruler for every client,
 #   and gives handshakes per client CPU second and nginx's share of resumed sessions.
 # h2: nginx with `listen ... http2` (h2c, prior knowledge): h2load -c 100 -m 10 and -m 100, and
-#   ringfire --h2c -c 100 -m 10 / -m 100 when `ringfire --help` lists --h2c; then HTTP/1.1 c100
+#   ringfire --h2c -c 100 --streams 10 / 100 when `ringfire --help` lists --h2c; then HTTP/1.1 c100
 #   against another port of the same nginx (h2load --h1 and ringfire) for the h2/h1 rate.
 # When this ringfire cannot run a case (https:// refused, no --h2c) its column says "pending"
 # and the peers still run.

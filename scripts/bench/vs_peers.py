@@ -90,7 +90,7 @@ def command(args, client, case, url, duration_s, json_path, count=None):
     if case.get("handshake"):
         cmd += ["--keepalive-requests", "1"]
     if streams:
-        cmd += ["--h2c", "-m", str(streams)]
+        cmd += ["--h2c", "--streams", str(streams)]
     return cmd + [url]
 
 

@@ -100,7 +100,7 @@ def test_h2_commands_streams():
     h2 = vs_peers.command(args(), "h2load", m100, url, 3, "/j")
     assert h2[3:] == ["h2load", "-t", "1", "-c", "100", "-D", "3", "-m", "100", url], h2
     rf = vs_peers.command(args(), "ringfire", m100, url, 3, "/j")
-    assert rf[rf.index("--h2c") + 1:] == ["-m", "100", url] and "-k" not in rf, rf
+    assert rf[rf.index("--h2c") + 1:] == ["--streams", "100", url] and "-k" not in rf, rf
     rf = vs_peers.command(args(), "ringfire", h1, url, 3, "/j")
     assert "--h2c" not in rf and "-m" not in rf, rf
 
