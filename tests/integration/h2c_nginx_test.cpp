@@ -79,5 +79,27 @@ TEST(H2cNginx, OneMebibyteBodyCompletesThroughFlowControl) {
   EXPECT_EQ(settled_log_lines(nginx, 40), 40);
 }
 
+// zrk broke on responses over 64 MiB: one of 100 MiB on one stream, then two more on the same
+// connection, each through flow control to its last byte.
+TEST(H2cNginx, HundredMebibyteResponseCompletes) {
+  NginxServer nginx("NGINX_LISTEN_EXTRA=http2", [](const std::string& dir) {
+    ::mkdir((dir + "/files").c_str(), 0755);
+    std::ofstream f(dir + "/files/huge.bin");
+    const std::string mebibyte(size_t{1} << 20, 'y');
+    for (int i = 0; i < 100; ++i) f << mebibyte;
+  });
+  if (!nginx.ok()) GTEST_SKIP() << nginx.skip_reason();
+  const RingfireRun run = run_ringfire({"--h2c", "--streams", "1", "-c", "1", "-t", "1", "-n", "3",
+                                        "--timeout", "20s", nginx.url() + "files/huge.bin"});
+  ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
+  expect_accounting(run.result);
+  const nlohmann::json& m = run.result.at("totals");
+  EXPECT_EQ(u(m, "completed") + u(run.result.at("warmup"), "completed"), 3u);
+  EXPECT_EQ(u(m, "failed"), 0u);
+  EXPECT_GE(u(m, "bytes_received") + u(run.result.at("warmup"), "bytes_received"),
+            uint64_t{300} << 20);
+  EXPECT_EQ(settled_log_lines(nginx, 3), 3);
+}
+
 }  // namespace
 }  // namespace ringfire::testing
