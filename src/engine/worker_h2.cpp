@@ -61,6 +61,13 @@ void BasicWorker<T>::h2_fill(uint32_t id) {
     }
   }
   const std::span<const char> out = s.output();
+  if (s.terminated()) [[unlikely]] {
+    // nghttp2 found a connection error in what the server sent and ended the session: its
+    // streams will never end by themselves, so they fail now, by class, not by timeout.
+    result_.http2.protocol_errors++;
+    fail_and_reopen(id, ErrorClass::kProtocol);
+    return;
+  }
   if (!out.empty()) send_wire(id, out);
 }
 

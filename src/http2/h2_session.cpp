@@ -129,6 +129,11 @@ std::span<const char> H2Session::output() {
   return {out_.data(), out_.size()};
 }
 
+bool H2Session::terminated() const {
+  // want_read is 0 also after the server's GOAWAY once no stream is open: that end is graceful.
+  return session_ != nullptr && !goaway_ && nghttp2_session_want_read(session_) == 0;
+}
+
 bool H2Session::receive(std::span<const char> bytes) {
   if (session_ == nullptr) return false;
   const ssize_t n = nghttp2_session_mem_recv(

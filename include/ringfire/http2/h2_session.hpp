@@ -83,6 +83,9 @@ class H2Session {
   // The server's SETTINGS_MAX_CONCURRENT_STREAMS (until it says: unlimited).
   uint32_t remote_max_streams() const;
   bool goaway_received() const { return goaway_; }
+  // nghttp2 ended the session itself (a connection error: bad frame, HPACK failure, flood) and
+  // has sent its GOAWAY: it reads nothing more, so the connection is over.
+  bool terminated() const;
   uint32_t goaway_code() const { return goaway_code_; }
   int32_t goaway_last_stream() const { return goaway_last_; }
   // A GOAWAY arrived since the last call (counted once).
