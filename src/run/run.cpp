@@ -175,6 +175,7 @@ void tell_second(const LiveFeed& live, const RunConfig& config, const RunMarks& 
   view.elapsed_s = static_cast<double>(now_ns() - marks.measure_start_ns) * 1e-9;
   view.total_s = static_cast<double>(config.duration.count()) * 1e-9;
   view.requests = config.requests;
+  view.tls = config.tls.enabled;
   for (const WorkerDelta& w : delta.workers) {
     if (w.ok) view.busiest_worker_cpu = std::max(view.busiest_worker_cpu, w.busy);
   }
