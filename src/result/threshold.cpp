@@ -154,8 +154,8 @@ bool parse_threshold(const std::string& text, Threshold& out, std::string& error
                 "error class (connect, read, write, timeout, parse, closed, unsolicited, "
                 "after_close, unexpected_status, unexpected_body_size), handshake_pNN or tls");
   }
-  if (!t.label.empty() && (t.kind == ThresholdMetric::kHandshakePercentile ||
-                           t.kind == ThresholdMetric::kTlsFailed)) {
+  if (!t.label.empty() &&
+      (t.kind == ThresholdMetric::kHandshakePercentile || t.kind == ThresholdMetric::kTlsFailed)) {
     return fail(0, "no label: handshakes are the run's, not a label's");
   }
   while (pos < text.size() && text[pos] == ' ') ++pos;
