@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # README command 1: set everything up on a fresh Debian 12 machine and run a real benchmark
 # against the bundled target server (or nginx with --nginx), started and stopped here.
-#   scripts/demo.sh [--nginx] [ringfire options...]   (default options: -c 100 -d 5s)
+#   scripts/demo.sh [--nginx | --tls] [ringfire options...]   (default options: -c 100 -d 5s)
+# --tls: HTTPS against the bundled target (ringfire-target --tls-cert) with a self-signed
+# certificate made here by the openssl CLI, trusted with --cacert.
 # Traffic goes to 127.0.0.1 only.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 server=target
-if [ "${1:-}" = "--nginx" ]; then
-  server=nginx
-  shift
-fi
+scheme=http
+case "${1:-}" in
+  --nginx) server=nginx; shift ;;
+  --tls) scheme=https; shift ;;
+esac
 args=("$@")
 [ ${#args[@]} -gt 0 ] || args=(-c 100 -d 5s)
 
@@ -39,8 +42,19 @@ server_cpu=0
 client_cpus="0"
 [ "$cpus" -ge 2 ] && client_cpus="1-$((cpus - 1))"
 
+tls_server=()
+tls_client=()
+if [ "$scheme" = https ]; then
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$workdir/key.pem" \
+    -out "$workdir/cert.pem" -days 1 -subj /CN=localhost \
+    -addext subjectAltName=DNS:localhost,IP:127.0.0.1 2>/dev/null
+  tls_server=(--tls-cert "$workdir/cert.pem" --tls-key "$workdir/key.pem")
+  tls_client=(--cacert "$workdir/cert.pem")
+fi
+
 if [ "$server" = target ]; then
-  taskset -c "$server_cpu" "$bin/ringfire-target" --port 0 --duration 10m >"$workdir/server.out" &
+  taskset -c "$server_cpu" "$bin/ringfire-target" --port 0 --duration 10m "${tls_server[@]}" \
+    >"$workdir/server.out" &
   server_pid=$!
   for _ in $(seq 100); do grep -q '^listening on' "$workdir/server.out" 2>/dev/null && break; sleep 0.05; done
   address=$(sed -n 's/^listening on //p' "$workdir/server.out")
@@ -55,9 +69,10 @@ fi
 [ -n "$address" ] || { echo "demo: the $server server did not start" >&2; exit 1; }
 
 echo "server: $server on $address (CPU $server_cpu); client on CPUs $client_cpus"
-echo "+ ringfire --cpus $client_cpus ${args[*]} --json $workdir/result.json http://$address/"
+echo "+ ringfire --cpus $client_cpus ${tls_client[*]} ${args[*]} --json $workdir/result.json $scheme://$address/"
 echo
-"$bin/ringfire" --cpus "$client_cpus" "${args[@]}" --json "$workdir/result.json" "http://$address/"
+"$bin/ringfire" --cpus "$client_cpus" "${tls_client[@]}" "${args[@]}" --json "$workdir/result.json" \
+  "$scheme://$address/"
 mkdir -p out
 cp "$workdir/result.json" out/demo-result.json
 kill -TERM "$server_pid"

@@ -39,6 +39,7 @@ std::string progress_text(const LiveView& view) {
   text += "  " + std::to_string(view.completed);
   if (view.requests != 0) text += "/" + std::to_string(view.requests);
   text += " responses  " + std::to_string(view.second_completed) + " req/s";
+  if (view.tls) text += "  " + std::to_string(view.second_handshakes) + " handshakes/s";
   if (view.second_completed != 0) {
     text += "  p50 " + format_duration(view.p50_ns) + "  p99 " + format_duration(view.p99_ns);
   }

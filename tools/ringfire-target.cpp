@@ -183,6 +183,11 @@ CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw)
       ->check(CLI::Range(1, 65535));
   app.add_flag("--count-paths", options.count_paths,
                "At exit, print 'path PATH N REQUEST_BYTES RESPONSE_BYTES' per request path");
+  app.add_option("--tls-cert", options.tls_cert,
+                 "Serve HTTPS (TLS 1.2/1.3) with this certificate chain (PEM)")
+      ->type_name("FILE");
+  app.add_option("--tls-key", options.tls_key, "Its private key (PEM); default: in --tls-cert")
+      ->type_name("FILE");
   app.add_flag("--quiet", raw.quiet, "No informational lines on stderr");
 
   return threads;
@@ -194,10 +199,10 @@ void print_start(const TargetOptions& options, const ringfire::target::TargetSer
           ? std::string()
           : ", fault " + std::string(ringfire::target::fault_mode_name(options.fault));
   std::fprintf(
-      stderr, "ringfire-target: %u thread(s), io_uring %s, status %d, body %llu bytes%s%s%s\n",
-      options.threads, server.ring_mode().c_str(), options.status,
-      static_cast<unsigned long long>(options.body_size), options.chunked ? ", chunked" : "",
-      options.http10 ? ", HTTP/1.0" : "", fault_note.c_str());
+      stderr, "ringfire-target: %u thread(s), io_uring %s,%s status %d, body %llu bytes%s%s%s\n",
+      options.threads, server.ring_mode().c_str(), options.tls_cert.empty() ? "" : " TLS,",
+      options.status, static_cast<unsigned long long>(options.body_size),
+      options.chunked ? ", chunked" : "", options.http10 ? ", HTTP/1.0" : "", fault_note.c_str());
 }
 
 // The per-thread figures and the 400s, on stderr (with --quiet not at all).
@@ -283,7 +288,8 @@ int main(int argc, char** argv) {
       "  ringfire-target --body-size 64KiB --chunked --chunk-size 8k\n"
       "  ringfire-target --delay 5ms --stall-at 2s --stall-for 500ms --duration 10s\n"
       "  ringfire-target --fault reset-mid-body --body-size 1k\n"
-      "  ringfire-target --count-paths --duration 30s\n",
+      "  ringfire-target --count-paths --duration 30s\n"
+      "  ringfire-target --tls-cert cert.pem --tls-key key.pem   (https://; faults work too)\n",
       "ringfire-target"};
   TargetOptions options;
   RawOptions raw;

@@ -20,6 +20,7 @@ void LiveSnapshot::publish(const SecondStats& closed) {
   errors_.store(errors_.load(relaxed) + closed.errors + closed.connect_errors, relaxed);
   last_completed_.store(closed.completed, relaxed);
   open_connections_.store(closed.open_connections, relaxed);
+  last_connects_.store(closed.connects, relaxed);
   size_t n = 0;
   for (const auto& [index, count] : closed.latency) {
     if (n == Histogram::bucket_count()) break;  // cannot happen: one entry per bucket at most
@@ -39,6 +40,7 @@ bool LiveSnapshot::read(LiveSecond& out) const {
     out.errors = errors_.load(relaxed);
     out.last_completed = last_completed_.load(relaxed);
     out.open_connections = open_connections_.load(relaxed);
+    out.last_connects = last_connects_.load(relaxed);
     out.last_latency.reset();
     const uint64_t n = buckets_.load(relaxed);
     for (uint64_t i = 0; i < n && i < Histogram::bucket_count(); ++i) {
@@ -61,6 +63,7 @@ void merge_live(const LiveSnapshot* snapshots, size_t workers, uint64_t second, 
     view.open_connections += one.open_connections;
     if (one.seconds != second + 1) continue;  // not closed yet, or already past it
     view.second_completed += one.last_completed;
+    view.second_handshakes += one.last_connects;
     last.merge(one.last_latency);
   }
   view.p50_ns = last.value_at_percentile(50);

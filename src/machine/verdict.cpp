@@ -201,11 +201,21 @@ Verdict judge(std::span<const Delta> series, const RunFacts& facts) {
   e.oversubscribed = facts.usable_cpus > 0 && facts.workers > facts.usable_cpus;
   e.read_errors = facts.read_errors;
   e.connect_errors = facts.connect_errors;
+  e.tls = facts.tls;
+  e.handshakes_per_s = facts.handshakes_per_s;
+  e.resumed_share = facts.resumed_share;
   judge_server(facts.server, facts.worker_cpus, e.server);
   std::vector<PerWorker> per(facts.workers > 0 ? static_cast<size_t>(facts.workers) : 0);
   size_t missing_worker_seconds = 0;
   gather(series, e, per, missing_worker_seconds);
   pick_workers(per, e);
+  if (e.tls) {
+    v.tls_work = format("TLS work: %.1f handshakes/s, %.0f%% resumed", e.handshakes_per_s,
+                        percent(e.resumed_share));
+    if (e.cpu_us_per_request > 0) {
+      v.tls_work += format(" (in the %.1f us of CPU per request)", e.cpu_us_per_request);
+    }
+  }
 
   if (e.seconds == 0) {
     v.summary = "client: no full second measured → no verdict";

@@ -57,6 +57,8 @@ nlohmann::json to_json(const Verdict& v) {
       {"usable_cpus", e.usable_cpus},
       {"process_hot_seconds", e.process_hot_seconds},
       {"cpu_us_per_request", e.cpu_us_per_request},
+      {"tls_handshakes_per_s", e.tls ? nlohmann::json(e.handshakes_per_s) : nullptr},
+      {"tls_resumed_share", e.tls ? nlohmann::json(e.resumed_share) : nullptr},
       {"involuntary_ctxt", e.involuntary_ctxt},
       {"iface", e.iface},
       {"nic_bits_per_s_mean", e.nic_known ? nlohmann::json(e.nic_bits_per_s_mean) : nullptr},

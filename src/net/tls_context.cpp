@@ -143,7 +143,7 @@ bool TlsTransport::init(const TlsOptions& o, const std::string& host, uint32_t s
   }
   plain_cap_ = kPlainBytes;
   out_cap_ = kFlightBytes + max_plain_out + (max_plain_out / kPlainBytes + 1) * kRecordOverhead;
-  memory_.assign(size_t{slots} * (plain_cap_ + out_cap_), 0);
+  memory_ = std::make_unique_for_overwrite<char[]>(size_t{slots} * (plain_cap_ + out_cap_));
   slots_.assign(slots, Slot{});
   free_.resize(slots);
   for (uint32_t i = 0; i < slots; ++i) free_[i] = slots - 1 - i;

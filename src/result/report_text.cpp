@@ -168,6 +168,7 @@ void print_text(const Result& r, std::ostream& out) {
     if (!s.kept) out << "  WARNING     schedule not kept: " << s.reason << '\n';
   }
   out << "\n  Client      " << r.verdict.summary << '\n';
+  if (!r.verdict.tls_work.empty()) out << "              " << r.verdict.tls_work << '\n';
   for (const std::string& flag : r.verdict.flags) out << "  NOTE        " << flag << '\n';
   if (r.warmup.sent != 0) {
     out << fmt("  Warm-up     %" PRIu64 " sent, %" PRIu64 " completed (excluded above)\n",

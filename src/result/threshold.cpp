@@ -5,6 +5,7 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
+#include <string_view>
 
 #include "ringfire/base/quote.hpp"
 #include "ringfire/result/report.hpp"
@@ -32,8 +33,14 @@ bool parse_percentile(const std::string& name, double& out) {
 
 bool set_metric(const std::string& name, Threshold& t) {
   t.metric = name;
+  constexpr std::string_view kHandshake = "handshake_";
   if (parse_percentile(name, t.percentile)) {
     t.kind = ThresholdMetric::kPercentile;
+  } else if (name.starts_with(kHandshake) &&
+             parse_percentile(name.substr(kHandshake.size()), t.percentile)) {
+    t.kind = ThresholdMetric::kHandshakePercentile;
+  } else if (name == "tls") {
+    t.kind = ThresholdMetric::kTlsFailed;
   } else if (name == "mean") {
     t.kind = ThresholdMetric::kMean;
   } else if (name == "max") {
@@ -116,7 +123,8 @@ const char* to_string(ThresholdOp op) {
 
 bool Threshold::is_latency() const {
   return kind == ThresholdMetric::kPercentile || kind == ThresholdMetric::kMean ||
-         kind == ThresholdMetric::kMax || kind == ThresholdMetric::kMin;
+         kind == ThresholdMetric::kMax || kind == ThresholdMetric::kMin ||
+         kind == ThresholdMetric::kHandshakePercentile;
 }
 
 bool parse_threshold(const std::string& text, Threshold& out, std::string& error) {
@@ -142,9 +150,13 @@ bool parse_threshold(const std::string& text, Threshold& out, std::string& error
     return fail(start, "a metric (p99, mean, max, min, rps, errors, timeouts, closed, ...)");
   if (!set_metric(text.substr(start, pos - start), t)) {
     return fail(start,
-                "a metric: pNN from p0 to p100, mean, max, min, rps, errors, timeouts or an "
+                "a metric: pNN from p0 to p100, mean, max, min, rps, errors, timeouts, an "
                 "error class (connect, read, write, timeout, parse, closed, unsolicited, "
-                "after_close, unexpected_status, unexpected_body_size)");
+                "after_close, unexpected_status, unexpected_body_size), handshake_pNN or tls");
+  }
+  if (!t.label.empty() &&
+      (t.kind == ThresholdMetric::kHandshakePercentile || t.kind == ThresholdMetric::kTlsFailed)) {
+    return fail(0, "no label: handshakes are the run's, not a label's");
   }
   while (pos < text.size() && text[pos] == ' ') ++pos;
   const size_t op_length = parse_op(text, pos, t.op);
@@ -170,12 +182,20 @@ ThresholdCheck evaluate(const Threshold& t, const Result& result) {
     histogram = &l->latency;
     counters = &l->counters;
   }
+  // Handshakes: full and resumed in one distribution (what a user waits for either way).
+  Histogram handshakes;
+  if (t.kind == ThresholdMetric::kHandshakePercentile) {
+    handshakes.merge(result.tls.full_latency);
+    handshakes.merge(result.tls.resumed_latency);
+    histogram = &handshakes;
+  }
   const Histogram& latency = *histogram;
   const Counters& measured = *counters;
   double value = 0;
   if (t.is_latency() && latency.count() == 0) return {};  // nothing measured: no pass
   switch (t.kind) {
     case ThresholdMetric::kPercentile:
+    case ThresholdMetric::kHandshakePercentile:
       value = static_cast<double>(latency.value_at_percentile(t.percentile));
       break;
     case ThresholdMetric::kMean:
@@ -203,6 +223,9 @@ ThresholdCheck evaluate(const Threshold& t, const Result& result) {
       break;
     case ThresholdMetric::kConnectErrors:
       value = static_cast<double>(measured.connect_errors());
+      break;
+    case ThresholdMetric::kTlsFailed:
+      value = static_cast<double>(result.tls.failed_total());
       break;
   }
   bool pass = false;

@@ -131,6 +131,17 @@ RunFacts run_facts(const Result& result, const Plan& plan, ServerUsage server) {
   facts.read_errors = result.measured.error(ErrorClass::kRead);
   facts.connect_errors = result.measured.connect_errors();
   facts.server = std::move(server);
+  if (result.tls.enabled) {
+    facts.tls = true;
+    // A TLS connection is counted connected when its handshake is done: these are handshakes.
+    if (result.measured_seconds > 0) {
+      facts.handshakes_per_s =
+          static_cast<double>(result.measured.connects) / result.measured_seconds;
+    }
+    const uint64_t all = result.tls.handshakes();
+    if (all > 0)
+      facts.resumed_share = static_cast<double>(result.tls.resumed) / static_cast<double>(all);
+  }
   return facts;
 }
 
@@ -176,6 +187,7 @@ void tell_second(const LiveFeed& live, const RunConfig& config, const RunMarks& 
   view.elapsed_s = static_cast<double>(now_ns() - marks.measure_start_ns) * 1e-9;
   view.total_s = static_cast<double>(config.duration.count()) * 1e-9;
   view.requests = config.requests;
+  view.tls = config.tls.enabled;
   for (const WorkerDelta& w : delta.workers) {
     if (w.ok) view.busiest_worker_cpu = std::max(view.busiest_worker_cpu, w.busy);
   }

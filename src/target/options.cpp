@@ -148,6 +148,7 @@ std::string validate(const TargetOptions& options) {
   if (options.delay.count() < 0 || options.stall_at.count() < 0 || options.stall_for.count() < 0) {
     return "durations must not be negative";
   }
+  if (options.tls_cert.empty() && !options.tls_key.empty()) return "--tls-key needs --tls-cert";
   return validate_fault(options);
 }
 

@@ -43,7 +43,7 @@ std::unique_ptr<TargetServer> TargetServer::start(const TargetOptions& options,
     config.responses = &server->responses_;
     config.start_ns = start_ns;
     config.stop = &server->stop_;
-    server->workers_.push_back(std::make_unique<ServerWorker>(config));
+    server->workers_.push_back(make_server_worker(config));
     auto promise = std::make_shared<std::promise<std::string>>();
     ready.push_back(promise->get_future());
     ServerWorker* worker = server->workers_.back().get();

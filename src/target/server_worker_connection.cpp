@@ -12,6 +12,7 @@
 #include "ringfire/base/clock.hpp"
 #include "ringfire/target/request_framing.hpp"
 #include "ringfire/target/server_worker.hpp"
+#include "server_worker_internal.hpp"
 
 namespace ringfire::target {
 namespace {
@@ -19,71 +20,13 @@ namespace {
 // How long a closing connection keeps reading (and counting) while waiting for the peer's FIN.
 constexpr uint64_t kLingerNs = 1'000'000'000;
 
-// ECANCELED only comes from finish_close (handled before) or from stopping, which re-arms nothing.
-bool transient(int res) {
-  return res == -EINTR || res == -EAGAIN || res == -ENOBUFS || res == -ECANCELED;
-}
-
 }  // namespace
 
-// ---- receiving and framing ------------------------------------------------------------------
+// ---- framing (the bytes come in through server_worker_input.cpp) -----------------------------
 
-bool ServerWorker::make_input_room(ServerConnection& c) {
-  if (c.discard_input) {
-    c.in_start = c.in_end = 0;  // everything read now is dropped
-    return true;
-  }
-  const uint32_t unconsumed = c.in_end - c.in_start;
-  // Slide unconsumed bytes to the front when the tail gets short; they are at most one partial
-  // request, so the copy is small.
-  if (c.in_start > 0 && c.in_capacity - c.in_end < 1024) {
-    std::memmove(c.in.get(), c.in.get() + c.in_start, unconsumed);
-    c.in_start = 0;
-    c.in_end = unconsumed;
-  }
-  if (c.in_end < c.in_capacity) return true;
-  // Full of one unfinished header block: grow once to the header limit (rare: large headers).
-  if (c.in_start == 0 && c.in_capacity < kMaxRequestHead && c.body_left == 0 &&
-      (!answering(c) || !c.queue_full())) {
-    auto bigger = std::make_unique<char[]>(kMaxRequestHead);
-    std::memcpy(bigger.get(), c.in.get(), c.in_end);
-    c.in = std::move(bigger);
-    c.in_capacity = kMaxRequestHead;
-    return true;
-  }
-  return false;  // parsing is paused (response queue full): resume after the next send
-}
-
-void ServerWorker::arm_recv(ServerConnection& c) {
-  if (c.recv_inflight || stopping_ || !make_input_room(c)) return;
-  io_uring_sqe* sqe = ring_.sqe();
-  io_uring_prep_recv(sqe, c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, 0);
-  io_uring_sqe_set_data64(sqe, tag(Op::kRecv, c));
-  c.recv_inflight = true;
-}
-
-void ServerWorker::on_recv(ServerConnection& c, int res) {
-  c.recv_inflight = false;
-  if (c.state == ConnState::kClosing) return release_if_idle(c);
-  if (res <= 0) {
-    if (transient(res)) return arm_recv(c);
-    // ECONNRESET and friends: silently. A lingering connection has done its part at the FIN.
-    if (res < 0 || c.state == ConnState::kLingering) return finish_close(c);
-    c.peer_eof = true;  // half-close: still answer what was asked
-    return pump(c, now_if_needed());
-  }
-  // The transport leaves the HTTP bytes where the wire bytes were (plain TCP: all of them).
-  transport_.open(
-      c.session, {c.in.get() + c.in_end, static_cast<size_t>(res)},
-      [&c](std::span<const char> http) { c.in_end += static_cast<uint32_t>(http.size()); });
-  const uint64_t now = now_if_needed();
-  process_input(c, now);
-  pump(c, now);
-  if (c.state != ConnState::kClosing) arm_recv(c);
-}
-
-ResponseKind ServerWorker::choose_kind(ServerConnection& c, bool head, bool http10,
-                                       bool wants_close, bool wants_keep_alive) {
+template <class T>
+ResponseKind BasicServerWorker<T>::choose_kind(Connection& c, bool head, bool http10,
+                                               bool wants_close, bool wants_keep_alive) {
   // HTTP/1.1 keeps connections open unless told otherwise; HTTP/1.0 (on either side) closes unless
   // the request asked for keep-alive, and then the response must confirm it explicitly.
   const bool speak_10 = config_.options->http10 || http10;
@@ -93,7 +36,8 @@ ResponseKind ServerWorker::choose_kind(ServerConnection& c, bool head, bool http
   return pick_response_kind(head, keep_open, speak_10);
 }
 
-void ServerWorker::enqueue(ServerConnection& c, ResponseKind kind, uint64_t now, uint32_t path) {
+template <class T>
+void BasicServerWorker<T>::enqueue(Connection& c, ResponseKind kind, uint64_t now, uint32_t path) {
   uint64_t due = 0;
   if (clock_needed_) {
     due = now + delay_ns_;
@@ -109,7 +53,8 @@ void ServerWorker::enqueue(ServerConnection& c, ResponseKind kind, uint64_t now,
 
 // Frames every complete request in the input. Each one counts as read; while the connection is
 // answering, each one also gets its response queued.
-void ServerWorker::process_input(ServerConnection& c, uint64_t now) {
+template <class T>
+void BasicServerWorker<T>::process_input(Connection& c, uint64_t now) {
   for (;;) {
     const bool answer = answering(c);
     if (answer && c.queue_full()) break;  // back-pressure: resume after the next send
@@ -136,7 +81,8 @@ void ServerWorker::process_input(ServerConnection& c, uint64_t now) {
 
 // Consumes one request from the input: kComplete (`kind` says how to answer it), kIncomplete
 // (wait for more bytes) or kBad (malformed or oversized; nothing is consumed).
-ServerWorker::Framed ServerWorker::frame_request(ServerConnection& c, ResponseKind& kind) {
+template <class T>
+auto BasicServerWorker<T>::frame_request(Connection& c, ResponseKind& kind) -> Framed {
   if (c.discard_input) return Framed::kIncomplete;
   if (c.body_left == 0) {
     // Stray line breaks between requests (some clients add CRLF after a body) are ignored.
@@ -179,7 +125,8 @@ ServerWorker::Framed ServerWorker::frame_request(ServerConnection& c, ResponseKi
 
 // ---- sending ---------------------------------------------------------------------------------
 
-bool ServerWorker::append_response(ServerConnection& c, ResponseKind kind) {
+template <class T>
+bool BasicServerWorker<T>::append_response(Connection& c, ResponseKind kind) {
   const ResponseSet& set = *config_.responses;
   const auto begin = reinterpret_cast<uintptr_t>(set.data(kind));
   const size_t size = set.size(kind);
@@ -194,13 +141,17 @@ bool ServerWorker::append_response(ServerConnection& c, ResponseKind kind) {
       return true;
     }
   }
-  if (c.iov_count == ServerConnection::kMaxIov) return false;
+  if (c.iov_count == Connection::kMaxIov) return false;
   c.iov[c.iov_count++] = iovec{const_cast<char*>(set.data(kind)), size};
   return true;
 }
 
-void ServerWorker::pump(ServerConnection& c, uint64_t now) {
+template <class T>
+void BasicServerWorker<T>::pump(Connection& c, uint64_t now) {
   if (c.state != ConnState::kOpen || c.send_inflight || stopping_) return;
+  if constexpr (!T::kIdentity) {
+    if (c.io.handshaking) return;  // answered once the handshake is done (take_input)
+  }
   if (c.queue_size == 0) {
     if (c.peer_eof) finish_close(c);
     return;
@@ -230,26 +181,21 @@ void ServerWorker::pump(ServerConnection& c, uint64_t now) {
   }
   if (pieces == 0) return arm_timer(c, c.queue_front().due_ns);
   if (c.iov_count == 0) return finish_batch(c);  // only pieces without bytes
-  seal_batch(c);
-  submit_send(c);
-}
-
-// The batch's HTTP bytes become wire bytes, once (a short send resends wire bytes, never reseals).
-// Plain TCP: the stored responses go as they are.
-void ServerWorker::seal_batch(ServerConnection& c) {
-  if constexpr (ServerTransport::kIdentity) return;
-  for (uint32_t i = c.iov_first; i < c.iov_count; ++i) {
-    const std::span<const char> wire =
-        transport_.seal(c.session, {static_cast<const char*>(c.iov[i].iov_base), c.iov[i].iov_len});
-    c.iov[i] = iovec{const_cast<char*>(wire.data()), wire.size()};
+  if constexpr (T::kIdentity) {
+    submit_send(c);
+  } else {
+    send_sealed(c);
   }
 }
 
-void ServerWorker::submit_send(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::submit_send(Connection& c) {
   io_uring_sqe* sqe = ring_.sqe();
   const uint32_t n = c.iov_count - c.iov_first;
   // MSG_NOSIGNAL: a peer that went away is an EPIPE result, not a process-killing SIGPIPE.
-  if (n == 1) {
+  if constexpr (!T::kIdentity) {
+    io_uring_prep_send(sqe, c.fd, c.io.out.iov_base, c.io.out.iov_len, MSG_NOSIGNAL);
+  } else if (n == 1) {
     const iovec& v = c.iov[c.iov_first];
     io_uring_prep_send(sqe, c.fd, v.iov_base, v.iov_len, MSG_NOSIGNAL);
   } else {
@@ -262,9 +208,11 @@ void ServerWorker::submit_send(ServerConnection& c) {
   c.send_inflight = true;
 }
 
-void ServerWorker::on_send(ServerConnection& c, int res) {
+template <class T>
+void BasicServerWorker<T>::on_send(Connection& c, int res) {
   c.send_inflight = false;
   if (c.state != ConnState::kOpen) return release_if_idle(c);
+  if constexpr (!T::kIdentity) return on_sealed_send(c, res);
   if (res <= 0) {
     if (transient(res) && !stopping_) return submit_send(c);
     return finish_close(c);  // EPIPE, ECONNRESET: the peer left; nothing more is counted
@@ -290,7 +238,8 @@ void ServerWorker::on_send(ServerConnection& c, int res) {
 }
 
 // Every byte of the batch is with the kernel: count it, then do what its last piece says.
-void ServerWorker::finish_batch(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::finish_batch(Connection& c) {
   if (paths_) {
     const ResponseSet& set = *config_.responses;
     for (uint32_t i = 0; i < c.batch_responses; ++i) {
@@ -309,7 +258,8 @@ void ServerWorker::finish_batch(ServerConnection& c) {
   if (c.state == ConnState::kOpen && !c.peer_eof) arm_recv(c);
 }
 
-void ServerWorker::arm_timer(ServerConnection& c, uint64_t due_ns) {
+template <class T>
+void BasicServerWorker<T>::arm_timer(Connection& c, uint64_t due_ns) {
   if (c.timer_inflight) return;
   c.timer_at.tv_sec = due_ns / 1'000'000'000;
   c.timer_at.tv_nsec = due_ns % 1'000'000'000;
@@ -320,7 +270,8 @@ void ServerWorker::arm_timer(ServerConnection& c, uint64_t due_ns) {
   c.timer_inflight = true;
 }
 
-void ServerWorker::on_timer(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::on_timer(Connection& c) {
   c.timer_inflight = false;
   if (c.state != ConnState::kOpen) return release_if_idle(c);
   pump(c, now_ns());
@@ -328,7 +279,8 @@ void ServerWorker::on_timer(ServerConnection& c) {
 
 // ---- closing ---------------------------------------------------------------------------------
 
-void ServerWorker::begin_linger(ServerConnection& c, bool until_peer_closes) {
+template <class T>
+void BasicServerWorker<T>::begin_linger(Connection& c, bool until_peer_closes) {
   if (c.peer_eof) return finish_close(c);
   // FIN after the last response, but keep reading (and counting): closing with unread bytes would
   // send RST, and a RST can destroy the response before the peer reads it.
@@ -339,7 +291,8 @@ void ServerWorker::begin_linger(ServerConnection& c, bool until_peer_closes) {
   arm_recv(c);
 }
 
-void ServerWorker::finish_close(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::finish_close(Connection& c) {
   if (c.state == ConnState::kClosing) return;
   if (c.state == ConnState::kLingering) --lingering_;
   c.state = ConnState::kClosing;
@@ -362,11 +315,34 @@ void ServerWorker::finish_close(ServerConnection& c) {
   release_if_idle(c);
 }
 
-void ServerWorker::release_if_idle(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::release_if_idle(Connection& c) {
   if (c.state != ConnState::kClosing || !c.idle()) return;
   close(c.fd);
   transport_.reset(c.session);
   slab_.release(c.index);
 }
+
+#ifndef RINGFIRE_SERVER_WORKER_DEFINITIONS_ONLY  // server_worker_tls.cpp includes this file
+// The transports this file is compiled for (net/transport.hpp); one line per member.
+template ResponseKind BasicServerWorker<PlainTcp>::choose_kind(Connection& c, bool head,
+                                                               bool http10, bool wants_close,
+                                                               bool wants_keep_alive);
+template void BasicServerWorker<PlainTcp>::enqueue(Connection& c, ResponseKind kind, uint64_t now,
+                                                   uint32_t path);
+template void BasicServerWorker<PlainTcp>::process_input(Connection& c, uint64_t now);
+template auto BasicServerWorker<PlainTcp>::frame_request(Connection& c, ResponseKind& kind)
+    -> Framed;
+template bool BasicServerWorker<PlainTcp>::append_response(Connection& c, ResponseKind kind);
+template void BasicServerWorker<PlainTcp>::pump(Connection& c, uint64_t now);
+template void BasicServerWorker<PlainTcp>::submit_send(Connection& c);
+template void BasicServerWorker<PlainTcp>::on_send(Connection& c, int res);
+template void BasicServerWorker<PlainTcp>::finish_batch(Connection& c);
+template void BasicServerWorker<PlainTcp>::arm_timer(Connection& c, uint64_t due_ns);
+template void BasicServerWorker<PlainTcp>::on_timer(Connection& c);
+template void BasicServerWorker<PlainTcp>::begin_linger(Connection& c, bool until_peer_closes);
+template void BasicServerWorker<PlainTcp>::finish_close(Connection& c);
+template void BasicServerWorker<PlainTcp>::release_if_idle(Connection& c);
+#endif
 
 }  // namespace ringfire::target

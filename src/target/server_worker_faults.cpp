@@ -12,8 +12,9 @@
 
 namespace ringfire::target {
 
-void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns,
-                                 uint32_t path) {
+template <class T>
+void BasicServerWorker<T>::enqueue_fault(Connection& c, ResponseKind kind, uint64_t due_ns,
+                                         uint32_t path) {
   // What the well-behaved server would do after this response (the request may have asked to
   // close); a mode that adds a piece after the response hands that on to the piece.
   const AfterSend after = closes_connection(kind) ? AfterSend::kLinger : AfterSend::kContinue;
@@ -53,7 +54,8 @@ void ServerWorker::enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_
   }
 }
 
-void ServerWorker::on_accept_fault(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::on_accept_fault(Connection& c) {
   if (fault_ == FaultMode::kResponseBeforeRequest) {
     const uint64_t now = now_if_needed();
     enqueue(c, ResponseKind::kGet, now, kNoPath);  // before a single byte of a request arrived
@@ -64,7 +66,8 @@ void ServerWorker::on_accept_fault(ServerConnection& c) {
   arm_recv(c);
 }
 
-void ServerWorker::after_last_piece(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::after_last_piece(Connection& c) {
   switch (c.batch_after) {
     case AfterSend::kLinger:
       return begin_linger(c, false);
@@ -86,7 +89,8 @@ void ServerWorker::after_last_piece(ServerConnection& c) {
   }
 }
 
-void ServerWorker::reset_connection(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::reset_connection(Connection& c) {
   // A zero linger time makes close() send RST (and drop whatever is unsent) instead of FIN.
   const linger hard{1, 0};
   setsockopt(c.fd, SOL_SOCKET, SO_LINGER, &hard, sizeof hard);
@@ -95,7 +99,8 @@ void ServerWorker::reset_connection(ServerConnection& c) {
 
 // ---- --fault listener-flap -------------------------------------------------------------------
 
-void ServerWorker::arm_flap() {
+template <class T>
+void BasicServerWorker<T>::arm_flap() {
   flap_at_.tv_sec = next_flap_ns_ / 1'000'000'000;
   flap_at_.tv_nsec = next_flap_ns_ % 1'000'000'000;
   io_uring_sqe* sqe = ring_.sqe();
@@ -103,7 +108,8 @@ void ServerWorker::arm_flap() {
   io_uring_sqe_set_data64(sqe, tag(Op::kFlap));
 }
 
-void ServerWorker::on_flap() {
+template <class T>
+void BasicServerWorker<T>::on_flap() {
   if (stopping_) return;
   // Every worker counts its flaps from the same start, so all the listeners of the port go down
   // (and come up) together.
@@ -116,7 +122,8 @@ void ServerWorker::on_flap() {
   arm_flap();
 }
 
-void ServerWorker::take_listener_down() {
+template <class T>
+void BasicServerWorker<T>::take_listener_down() {
   // The armed accept holds a reference to the socket, so closing the fd alone would leave it
   // listening: shutdown() stops it at once (the accept then ends with an error, and is not
   // re-armed while listen_fd is -1), and the cancel lets go of it.
@@ -127,12 +134,13 @@ void ServerWorker::take_listener_down() {
   close(config_.listen_fd);
   config_.listen_fd = -1;
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    ServerConnection& c = slab_[i];
+    Connection& c = slab_[i];
     if (c.state == ConnState::kOpen || c.state == ConnState::kLingering) reset_connection(c);
   }
 }
 
-void ServerWorker::bring_listener_up() {
+template <class T>
+void BasicServerWorker<T>::bring_listener_up() {
   std::string error;
   const int fd = open_listener(config_.host, config_.port, error);
   if (fd < 0) {
@@ -144,5 +152,18 @@ void ServerWorker::bring_listener_up() {
   accept_armed_ = false;
   arm_accept();
 }
+
+#ifndef RINGFIRE_SERVER_WORKER_DEFINITIONS_ONLY  // server_worker_tls.cpp includes this file
+// The transports this file is compiled for (net/transport.hpp); one line per member.
+template void BasicServerWorker<PlainTcp>::enqueue_fault(Connection& c, ResponseKind kind,
+                                                         uint64_t due_ns, uint32_t path);
+template void BasicServerWorker<PlainTcp>::on_accept_fault(Connection& c);
+template void BasicServerWorker<PlainTcp>::after_last_piece(Connection& c);
+template void BasicServerWorker<PlainTcp>::reset_connection(Connection& c);
+template void BasicServerWorker<PlainTcp>::arm_flap();
+template void BasicServerWorker<PlainTcp>::on_flap();
+template void BasicServerWorker<PlainTcp>::take_listener_down();
+template void BasicServerWorker<PlainTcp>::bring_listener_up();
+#endif
 
 }  // namespace ringfire::target

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "ringfire/base/clock.hpp"
+#include "ringfire/net/tls_options.hpp"
 #include "ringfire/target/server_worker.hpp"
 
 namespace ringfire::target {
@@ -23,10 +24,16 @@ constexpr unsigned kCqEntries = 65536;
 // How often the loop wakes with nothing to do: the backstop for the stop flag, the lingering
 // sweep and accept retries.
 constexpr uint64_t kTickNs = 100'000'000;
+// TLS: connections one thread serves at once (one transport slot each; a connection beyond them
+// is closed at accept). The slots' buffers are reserved up front and touched only when used.
+constexpr uint32_t kTlsConnections = 1024;
+// TLS: HTTP bytes sealed per send (server_worker_tls.cpp), which sizes a slot's output buffer.
+constexpr size_t kTlsSealBytes = 16 * 1024;
 
 }  // namespace
 
-ServerWorker::ServerWorker(const ServerWorkerConfig& config) : config_(config) {
+template <class T>
+BasicServerWorker<T>::BasicServerWorker(const ServerWorkerConfig& config) : config_(config) {
   fault_ = config.options->fault;
   // close-announced is --close-every 1: every response says "Connection: close" and closes.
   close_every_ = fault_ == FaultMode::kCloseAnnounced ? 1 : config.options->close_every;
@@ -41,12 +48,14 @@ ServerWorker::ServerWorker(const ServerWorkerConfig& config) : config_(config) {
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
 }
 
-ServerWorker::~ServerWorker() {
+template <class T>
+BasicServerWorker<T>::~BasicServerWorker() {
   if (wake_fd_ >= 0) close(wake_fd_);
   if (config_.listen_fd >= 0) close(config_.listen_fd);
 }
 
-std::string ServerWorker::setup() {
+template <class T>
+std::string BasicServerWorker<T>::setup() {
   if (wake_fd_ < 0) return std::string("eventfd: ") + std::strerror(errno);
   if (config_.cpu >= 0) {
     cpu_set_t set;
@@ -62,20 +71,33 @@ std::string ServerWorker::setup() {
   options.cq_entries = kCqEntries;
   std::string error;
   if (ring_.init(options, error) != 0) return error;
+  if constexpr (!T::kIdentity) {
+    TlsOptions tls;
+    tls.cert_file = config_.options->tls_cert;
+    tls.key_file = config_.options->tls_key;
+    tls.ktls = KtlsMode::kOff;
+    if (!transport_.init(tls, config_.host, kTlsConnections, kTlsSealBytes, error,
+                         T::Role::kServer)) {
+      return error;
+    }
+  }
   return {};
 }
 
-void ServerWorker::wake() {
+template <class T>
+void BasicServerWorker<T>::wake() {
   const uint64_t one = 1;
   // A full counter or a closed fd only means the worker is already awake or gone.
   [[maybe_unused]] const ssize_t n = write(wake_fd_, &one, sizeof one);
 }
 
-uint64_t ServerWorker::now_if_needed() const {
+template <class T>
+uint64_t BasicServerWorker<T>::now_if_needed() const {
   return clock_needed_ ? now_ns() : 0;
 }
 
-void ServerWorker::run() {
+template <class T>
+void BasicServerWorker<T>::run() {
   arm_wake();
   arm_accept();
   if (fault_ == FaultMode::kListenerFlap) {
@@ -102,7 +124,8 @@ void ServerWorker::run() {
   finish_at_stop();
 }
 
-void ServerWorker::reap() {
+template <class T>
+void BasicServerWorker<T>::reap() {
   unsigned head = 0;
   unsigned seen = 0;
   io_uring_cqe* cqe = nullptr;
@@ -113,16 +136,18 @@ void ServerWorker::reap() {
   io_uring_cq_advance(ring_.get(), seen);
 }
 
-ServerConnection* ServerWorker::lookup(uint64_t user_data) {
+template <class T>
+auto BasicServerWorker<T>::lookup(uint64_t user_data) -> Connection* {
   const uint32_t index = uring_tag::index(user_data);
   const uint32_t generation = uring_tag::generation(user_data);
   if (index >= slab_.size()) return nullptr;
-  ServerConnection& c = slab_[index];
+  Connection& c = slab_[index];
   if (c.state == ConnState::kFree || c.generation != generation) return nullptr;
   return &c;
 }
 
-void ServerWorker::dispatch(uint64_t user_data, int res, unsigned flags) {
+template <class T>
+void BasicServerWorker<T>::dispatch(uint64_t user_data, int res, unsigned flags) {
   const auto op = uring_tag::op<Op>(user_data);
   switch (op) {
     case Op::kAccept:
@@ -135,7 +160,7 @@ void ServerWorker::dispatch(uint64_t user_data, int res, unsigned flags) {
     case Op::kRecv:
     case Op::kSend:
     case Op::kTimer: {
-      ServerConnection* c = lookup(user_data);
+      Connection* c = lookup(user_data);
       if (c == nullptr) return;  // stale: the slot was recycled
       if (op == Op::kRecv) on_recv(*c, res);
       if (op == Op::kSend) on_send(*c, res);
@@ -148,13 +173,15 @@ void ServerWorker::dispatch(uint64_t user_data, int res, unsigned flags) {
   }
 }
 
-void ServerWorker::arm_wake() {
+template <class T>
+void BasicServerWorker<T>::arm_wake() {
   io_uring_sqe* sqe = ring_.sqe();
   io_uring_prep_read(sqe, wake_fd_, &wake_buffer_, sizeof wake_buffer_, 0);
   io_uring_sqe_set_data64(sqe, tag(Op::kWake));
 }
 
-void ServerWorker::arm_accept() {
+template <class T>
+void BasicServerWorker<T>::arm_accept() {
   if (config_.listen_fd < 0) return;  // --fault listener-flap: the listener is down
   io_uring_sqe* sqe = ring_.sqe();
   // Multishot accept (5.19) posts one completion per connection from a single submission.
@@ -167,7 +194,8 @@ void ServerWorker::arm_accept() {
   accept_armed_ = true;
 }
 
-void ServerWorker::on_accept(int res, unsigned flags) {
+template <class T>
+void BasicServerWorker<T>::on_accept(int res, unsigned flags) {
   // Without F_MORE the multishot request has ended (error, or a single-shot accept): re-arm.
   if ((flags & IORING_CQE_F_MORE) == 0) accept_armed_ = false;
   if (res < 0) {
@@ -187,17 +215,23 @@ void ServerWorker::on_accept(int res, unsigned flags) {
   const uint32_t index = slab_.acquire(res);
   if (index == UINT32_MAX) {
     close(res);
-  } else if (transport_.start(slab_[index].session) != TransportStep::kReady) {
-    finish_close(slab_[index]);  // a handshake transport drives it from here (HTTPS)
-  } else if (fault_ != FaultMode::kNone) {
-    on_accept_fault(slab_[index]);
   } else {
-    arm_recv(slab_[index]);
+    Connection& c = slab_[index];
+    const TransportStep step = transport_.start(c.session);
+    if constexpr (!T::kIdentity) c.io.handshaking = step == TransportStep::kHandshaking;
+    if (step == TransportStep::kFailed) {
+      finish_close(c);  // TLS: every slot is taken (kTlsConnections)
+    } else if (fault_ != FaultMode::kNone) {
+      on_accept_fault(c);
+    } else {
+      arm_recv(c);
+    }
   }
   if (!accept_armed_) arm_accept();
 }
 
-void ServerWorker::tick() {
+template <class T>
+void BasicServerWorker<T>::tick() {
   if (accept_retry_on_tick_) {
     accept_retry_on_tick_ = false;
     if (!accept_armed_) arm_accept();
@@ -205,9 +239,20 @@ void ServerWorker::tick() {
   if (lingering_ == 0) return;
   const uint64_t now = now_ns();
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    ServerConnection& c = slab_[i];
+    Connection& c = slab_[i];
     if (c.state == ConnState::kLingering && now >= c.linger_deadline_ns) finish_close(c);
   }
 }
+
+#ifndef RINGFIRE_SERVER_WORKER_DEFINITIONS_ONLY  // server_worker_tls.cpp includes this file
+template class BasicServerWorker<PlainTcp>;
+
+std::unique_ptr<ServerWorker> make_tls_server_worker(const ServerWorkerConfig& config);
+
+std::unique_ptr<ServerWorker> make_server_worker(const ServerWorkerConfig& config) {
+  if (!config.options->tls_cert.empty()) return make_tls_server_worker(config);
+  return std::make_unique<BasicServerWorker<PlainTcp>>(config);
+}
+#endif
 
 }  // namespace ringfire::target

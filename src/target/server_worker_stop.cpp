@@ -21,7 +21,8 @@ constexpr int kMaxDrainReads = 64;
 
 }  // namespace
 
-void ServerWorker::finish_at_stop() {
+template <class T>
+void BasicServerWorker<T>::finish_at_stop() {
   stopping_ = true;  // from here on nothing is answered and nothing is re-armed
   // A response the peer already read may still have its completion queued (or, with
   // DEFER_TASKRUN, not yet posted): collect those so the count is exact.
@@ -30,7 +31,7 @@ void ServerWorker::finish_at_stop() {
   cancel_reads();
   accept_backlog();
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    ServerConnection& c = slab_[i];
+    Connection& c = slab_[i];
     if ((c.state == ConnState::kOpen || c.state == ConnState::kLingering) && !c.recv_inflight) {
       drain_input(c);
     }
@@ -41,14 +42,15 @@ void ServerWorker::finish_at_stop() {
 // Cancels the accept and every receive, and waits until they have reported: data that raced the
 // cancel arrives in their completions and is counted there, and afterwards no receive of ours
 // can take bytes from a socket while drain_input reads it.
-void ServerWorker::cancel_reads() {
+template <class T>
+void BasicServerWorker<T>::cancel_reads() {
   if (accept_armed_) {
     io_uring_sqe* sqe = ring_.sqe();
     io_uring_prep_cancel64(sqe, tag(Op::kAccept), 0);
     io_uring_sqe_set_data64(sqe, tag(Op::kCancel));
   }
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    ServerConnection& c = slab_[i];
+    Connection& c = slab_[i];
     if (c.state != ConnState::kFree && c.recv_inflight) {
       io_uring_sqe* sqe = ring_.sqe();
       io_uring_prep_cancel64(sqe, tag(Op::kRecv, c), 0);
@@ -67,7 +69,8 @@ void ServerWorker::cancel_reads() {
 }
 
 // Connections the kernel completed but nobody accepted yet: their requests were received too.
-void ServerWorker::accept_backlog() {
+template <class T>
+void BasicServerWorker<T>::accept_backlog() {
   if (config_.listen_fd < 0 || accept_armed_) return;
   const int flags = fcntl(config_.listen_fd, F_GETFL);
   if (flags < 0 || fcntl(config_.listen_fd, F_SETFL, flags | O_NONBLOCK) != 0) return;
@@ -86,19 +89,24 @@ void ServerWorker::accept_backlog() {
 
 // Counts what is buffered (requests held back by a full response queue), then reads (without
 // waiting) and counts what the kernel holds for the connection.
-void ServerWorker::drain_input(ServerConnection& c) {
+template <class T>
+void BasicServerWorker<T>::drain_input(Connection& c) {
   process_input(c, 0);
   for (int reads = 0; reads < kMaxDrainReads && make_input_room(c); ++reads) {
-    const ssize_t n = recv(c.fd, c.in.get() + c.in_end, c.in_capacity - c.in_end, MSG_DONTWAIT);
+    const std::span<char> into = recv_buffer(c);
+    const ssize_t n = recv(c.fd, into.data(), into.size(), MSG_DONTWAIT);
     if (n <= 0) return;  // EAGAIN: all read; 0: the peer closed; else an error
-    c.in_end += static_cast<uint32_t>(n);
+    // TLS: a connection still in its handshake (or never started, from the backlog) has no
+    // request to count, and the transport says so.
+    if (!take_input(c, static_cast<size_t>(n))) return;
     process_input(c, 0);
   }
 }
 
-void ServerWorker::close_all() {
+template <class T>
+void BasicServerWorker<T>::close_all() {
   for (uint32_t i = 0; i < slab_.size(); ++i) {
-    ServerConnection& c = slab_[i];
+    Connection& c = slab_[i];
     if (c.state != ConnState::kFree && c.fd >= 0) {
       close(c.fd);
       c.fd = -1;
@@ -107,5 +115,14 @@ void ServerWorker::close_all() {
   if (config_.listen_fd >= 0) close(config_.listen_fd);
   config_.listen_fd = -1;
 }
+
+#ifndef RINGFIRE_SERVER_WORKER_DEFINITIONS_ONLY  // server_worker_tls.cpp includes this file
+// The transports this file is compiled for (net/transport.hpp); one line per member.
+template void BasicServerWorker<PlainTcp>::finish_at_stop();
+template void BasicServerWorker<PlainTcp>::cancel_reads();
+template void BasicServerWorker<PlainTcp>::accept_backlog();
+template void BasicServerWorker<PlainTcp>::drain_input(Connection& c);
+template void BasicServerWorker<PlainTcp>::close_all();
+#endif
 
 }  // namespace ringfire::target

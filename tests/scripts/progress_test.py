@@ -123,12 +123,47 @@ def test_quiet_and_no_progress_silence_a_terminal(url, tmp):
     assert run.returncode == 2, run
 
 
+HANDSHAKES = re.compile(r" (\d+) req/s  (\d+) handshakes/s")
+
+
+def test_https_shows_handshakes(url, tmp):
+    """Over TLS with a handshake per request, each second's handshakes/s is there and follows its
+    req/s (every response needs one more handshake; at most the 4 connections apart)."""
+    cert, key = os.path.join(tmp, "cert.pem"), os.path.join(tmp, "key.pem")
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                    "ec_paramgen_curve:P-256", "-nodes", "-keyout", key, "-out", cert, "-days", "1",
+                    "-subj", "/CN=localhost", "-addext", "subjectAltName=IP:127.0.0.1"],
+                   check=True, capture_output=True, timeout=30)
+    server = subprocess.Popen([TARGET, "--port", "0", "--duration", "60s", "--tls-cert", cert,
+                               "--tls-key", key], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    try:
+        line = server.stdout.readline().decode()
+        assert line.startswith("listening on "), line
+        https = "https://" + line.split()[-1] + "/"
+        run = subprocess.run([RINGFIRE, "--progress", "-c", "4", "-t", "1", "-d", "2s", "--cacert",
+                              cert, "--keepalive-requests", "1", https], capture_output=True,
+                             timeout=30)
+    finally:
+        server.kill()
+        server.wait()
+    assert run.returncode == 0, run.stderr
+    figures = [HANDSHAKES.search(line) for line in run.stderr.decode().splitlines()]
+    figures = [(int(m.group(1)), int(m.group(2))) for m in figures if m]
+    assert len(figures) >= 1, run.stderr
+    for rps, handshakes in figures:
+        assert handshakes > 0 and abs(handshakes - rps) <= 4, (rps, handshakes, run.stderr)
+    # A plain run's line has no handshakes.
+    plain = subprocess.run([RINGFIRE, "--progress", "-c", "2", "-d", "1s", url],
+                           capture_output=True, timeout=30)
+    assert b"handshakes/s" not in plain.stderr, plain.stderr
+
+
 def main():
     server, url = start_target(TARGET)
     try:
         with tempfile.TemporaryDirectory() as tmp:
             tests = (test_terminal_redraws, test_pipe_quiet, test_pipe_plain_lines,
-                     test_quiet_and_no_progress_silence_a_terminal)
+                     test_quiet_and_no_progress_silence_a_terminal, test_https_shows_handshakes)
             return run_tests(tests, url, tmp)
     finally:
         server.kill()

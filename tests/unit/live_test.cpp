@@ -48,6 +48,7 @@ TEST(Live, TheLedgerPublishesEachClosedSecondAsItsSeriesHasIt) {
   EXPECT_EQ(got.completed, 100u);
   EXPECT_EQ(got.last_completed, 100u);
   EXPECT_EQ(got.open_connections, 1u);
+  EXPECT_EQ(got.last_connects, 0u);  // the connection opened before the measured window
   EXPECT_EQ(got.errors, 0u);
   Histogram second0;
   for (const auto& [index, n] : l.result().seconds[0].latency)
@@ -71,6 +72,7 @@ TEST(Live, MergingWorkersCountsOnlyThoseThatClosedTheSecond) {
   SecondStats s;
   s.completed = 10;
   s.open_connections = 2;
+  s.connects = 3;
   s.latency = {{static_cast<uint32_t>(Histogram::bucket_index(1000)), 9},
                {static_cast<uint32_t>(Histogram::bucket_index(90'000)), 1}};
   LiveSnapshot workers[3];  // 0 has closed second 1; 1 only second 0; 2 nothing
@@ -81,6 +83,7 @@ TEST(Live, MergingWorkersCountsOnlyThoseThatClosedTheSecond) {
   merge_live(workers, 3, 1, view);
   EXPECT_EQ(view.completed, 30u);
   EXPECT_EQ(view.second_completed, 10u);  // worker 0 only
+  EXPECT_EQ(view.second_handshakes, 3u);  // (with TLS a connection is ready after its handshake)
   EXPECT_EQ(view.open_connections, 4u);
   Histogram expected;  // worker 0's second 1
   for (const auto& [index, n] : s.latency) expected.add_bucket(Histogram::bucket_low(index), n);

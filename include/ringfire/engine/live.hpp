@@ -24,7 +24,10 @@ struct LiveSecond {
   uint64_t errors = 0;            // failed requests and connect errors in those seconds
   uint64_t last_completed = 0;    // responses in the last closed second
   uint64_t open_connections = 0;  // at the end of the last closed second
-  Histogram last_latency;         // latencies of the last closed second
+  // Connections that became ready in the last closed second: with TLS a connection is ready
+  // when its handshake is done, so these are its handshakes.
+  uint64_t last_connects = 0;
+  Histogram last_latency;  // latencies of the last closed second
 };
 
 class LiveSnapshot {
@@ -43,6 +46,7 @@ class LiveSnapshot {
   std::atomic<uint64_t> errors_{0};
   std::atomic<uint64_t> last_completed_{0};
   std::atomic<uint64_t> open_connections_{0};
+  std::atomic<uint64_t> last_connects_{0};
   std::atomic<uint64_t> buckets_{0};  // entries of latency_ in use
   // The closed second's non-empty latency buckets, each (index << 48 | count): a second's count
   // in one bucket of one worker stays far below 2^48. Room for every bucket of a Histogram.
@@ -58,8 +62,11 @@ struct LiveView {
   uint64_t completed = 0;   // measured responses so far (the seconds the workers closed)
   uint64_t errors = 0;      // failed requests and connect errors so far
   uint64_t open_connections = 0;
-  // The last second: requests/s and latency percentiles of the workers that have closed it.
+  bool tls = false;  // https://: the line shows handshakes/s
+  // The last second: requests/s, handshakes/s (connections ready) and latency percentiles of
+  // the workers that have closed it.
   uint64_t second_completed = 0;
+  uint64_t second_handshakes = 0;
   uint64_t p50_ns = 0, p99_ns = 0;
   double busiest_worker_cpu = -1;  // busy fraction of the busiest worker thread; -1: unknown
 };

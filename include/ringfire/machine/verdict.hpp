@@ -71,6 +71,10 @@ struct RunFacts {
   // attempts. Host-wide TCP counters raise a flag about resets only when these say we were hit.
   uint64_t read_errors = 0, connect_errors = 0;
   ServerUsage server;  // the target's process when it runs on this host
+  // https://: the TLS work the client did besides requests. Handshakes per second of the
+  // measured window, and the share of all handshakes that resumed a session (0 to 1).
+  bool tls = false;
+  double handshakes_per_s = 0, resumed_share = 0;
 };
 
 // The local server, as the verdict saw it. pid 0 when not found.
@@ -140,6 +144,11 @@ struct VerdictEvidence {
   uint64_t retransmits = 0, segments_sent = 0;
   uint64_t listen_overflows = 0, listen_drops = 0;
   uint64_t attempt_fails = 0, estab_resets = 0, tcp_timeouts = 0;
+
+  // RunFacts' TLS work, as given: a full handshake costs the client far more CPU than a
+  // request, so CPU per request is read against these.
+  bool tls = false;
+  double handshakes_per_s = 0, resumed_share = 0;
 };
 
 struct Verdict {
@@ -149,6 +158,9 @@ struct Verdict {
   std::string summary;               // one line, no newline
   std::vector<std::string> reasons;  // every rule that made it client-bound (first = summary's)
   std::vector<std::string> flags;
+  // https://: one line on the TLS work behind the figures ("TLS work: 812.0 handshakes/s, 75%
+  // resumed, ..."); empty otherwise.
+  std::string tls_work;
   VerdictEvidence evidence;
 };
 

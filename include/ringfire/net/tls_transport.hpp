@@ -142,7 +142,9 @@ class TlsTransport {
   int keylog_fd_ = -1;
   size_t plain_cap_ = 0;
   size_t out_cap_ = 0;
-  std::vector<char> memory_;  // every slot's plaintext and output buffers, made at init
+  // Every slot's plaintext and output buffers, reserved at init and left untouched (not zeroed):
+  // the pages of a slot no connection ever used cost nothing (ringfire-target reserves many).
+  std::unique_ptr<char[]> memory_;
   std::vector<Slot> slots_;
   std::vector<uint32_t> free_;
   TlsStats stats_;

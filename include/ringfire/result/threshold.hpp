@@ -1,4 +1,5 @@
-// CI gates: `--threshold EXPR` (METRIC OP VALUE, e.g. "p99<10ms", "errors<1%", "closed==0"),
+// CI gates: `--threshold EXPR` (METRIC OP VALUE, e.g. "p99<10ms", "errors<1%", "closed==0",
+// "handshake_p99<5ms", "tls==0"),
 // parsed once with the rest of the configuration and evaluated on the measured window at the
 // end of a run. The report prints each verdict; the exit status says whether any failed.
 #pragma once
@@ -23,6 +24,10 @@ enum class ThresholdMetric : uint8_t {
   kErrors,         // failed requests: a count, or with `percent` a percentage of those sent
   kErrorClass,     // the count of one error class (`timeouts` is kTimeout's)
   kConnectErrors,  // `connect`: failed connection attempts (not requests)
+  // https:// (the whole run, not per label): connect+handshake latency at `percentile` (ns),
+  // full and resumed handshakes together (`handshake_p99`); and `tls`, the failed handshakes.
+  kHandshakePercentile,
+  kTlsFailed,
 };
 
 enum class ThresholdOp : uint8_t { kLess, kLessEqual, kGreater, kGreaterEqual, kEqual };

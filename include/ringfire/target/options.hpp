@@ -57,6 +57,10 @@ struct TargetOptions {
   std::chrono::nanoseconds flap_every{std::chrono::seconds(1)};  // kListenerFlap's half period
   bool count_paths = false;  // count responses per request path (path_counts.hpp)
   int backlog = 4096;        // listen() backlog: the accept queue. 1 to 65535
+  // HTTPS: the certificate chain (PEM) served through the load generator's TLS transport, and
+  // its private key ("" = in the certificate file). Empty: plain HTTP.
+  std::string tls_cert;
+  std::string tls_key;
 };
 
 // "4096", "64k"/"64KiB"/"64kb" (x1024), "1m"/"1MiB" (x1024^2), "1g". A bare number is bytes.

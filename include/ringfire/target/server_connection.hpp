@@ -12,17 +12,15 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <type_traits>
 #include <vector>
 
+#include "ringfire/engine/uring_tag.hpp"
 #include "ringfire/net/transport.hpp"
 #include "ringfire/target/path_counts.hpp"
 #include "ringfire/target/response.hpp"
 
 namespace ringfire::target {
-
-// The server's transport (net/transport.hpp), the same seam as the load generator's: plain TCP,
-// the identity. HTTPS (--tls-cert) makes ServerWorker a template over it, as BasicWorker is.
-using ServerTransport = PlainTcp;
 
 enum class ConnState : uint8_t {
   kFree,
@@ -41,7 +39,22 @@ struct PendingResponse {
   uint32_t path = kNoPath;  // --count-paths: the PathCounts entry it answers (fits the padding)
 };
 
-struct ServerConnection {
+// What a transport that rewrites bytes (TLS) needs besides the HTTP state; plain TCP has none.
+struct TransportIo {
+  // TLS records are received here and opened into `in`: a record's plaintext may come out
+  // larger than the bytes of this read (the rest of the record arrived before), so it cannot
+  // be opened in place.
+  static constexpr uint32_t kWireBytes = 16 * 1024;
+  std::unique_ptr<char[]> wire;
+  iovec out{};               // sealed bytes of the send in flight still to go
+  bool handshaking = false;  // no HTTP byte is sent before the handshake ends
+  bool flight = false;       // the send in flight carries the transport's own bytes, no batch
+};
+struct NoTransportIo {};
+
+// One connection, compiled per transport (net/transport.hpp), as the server worker is.
+template <class T>
+struct BasicServerConnection {
   // Deep enough for wrk/ringfire pipelining; a fuller queue pauses parsing (back-pressure).
   static constexpr uint32_t kQueueCapacity = 128;
   // A request queues at most this many pieces (a response and a fault mode's extra piece).
@@ -51,8 +64,8 @@ struct ServerConnection {
 
   int fd = -1;
   uint32_t index = 0;  // own slot in the slab (goes into completion tags)
-  [[no_unique_address]] ServerTransport::Session session;  // the transport's (plain TCP: none)
-  uint32_t generation = 0;                                 // 24 bits; bumped on release
+  [[no_unique_address]] typename T::Session session;  // the transport's (plain TCP: none)
+  uint32_t generation = 0;                            // 24 bits; bumped on release
   ConnState state = ConnState::kFree;
   bool recv_inflight = false;
   bool send_inflight = false;
@@ -108,26 +121,72 @@ struct ServerConnection {
     --queue_size;
   }
   bool idle() const { return !recv_inflight && !send_inflight && !timer_inflight; }
+
+  [[no_unique_address]] std::conditional_t<T::kIdentity, NoTransportIo, TransportIo> io;
 };
 
 // Connections live in fixed-size chunks that never move (the kernel reads msghdr/iovec/timespec
 // from them), found by index. Freed slots are reused (and keep their input buffers), so memory
 // grows only with the peak number of concurrent connections.
-class ConnectionSlab {
+template <class Connection>
+class BasicConnectionSlab {
  public:
   static constexpr uint32_t kChunk = 256;
   static constexpr uint32_t kMaxConnections = 1u << 20;
 
   // A free slot in state kOpen with a fresh generation, or UINT32_MAX when the slab is full.
-  uint32_t acquire(int fd);
-  void release(uint32_t index);
+  uint32_t acquire(int fd) {
+    uint32_t index = 0;
+    if (!free_.empty()) {
+      index = free_.back();
+      free_.pop_back();
+    } else {
+      if (size_ == kMaxConnections) return UINT32_MAX;
+      if (size_ % kChunk == 0) {
+        chunks_.push_back(std::make_unique<Connection[]>(kChunk));
+        free_.reserve(chunks_.size() * kChunk);
+      }
+      index = size_++;
+    }
+    Connection& c = (*this)[index];
+    if (!c.in) {
+      c.in = std::make_unique<char[]>(Connection::kInitialInput);
+      c.in_capacity = Connection::kInitialInput;
+    }
+    if constexpr (std::is_same_v<decltype(c.io), TransportIo>) {
+      if (!c.io.wire) c.io.wire = std::make_unique<char[]>(TransportIo::kWireBytes);
+      c.io.out = iovec{};
+      c.io.handshaking = c.io.flight = false;
+    }
+    c.fd = fd;
+    c.index = index;
+    c.state = ConnState::kOpen;
+    c.recv_inflight = c.send_inflight = c.timer_inflight = false;
+    c.peer_eof = c.close_queued = c.discard_input = false;
+    c.in_start = c.in_end = c.scan_from = 0;
+    c.body_left = 0;
+    c.responses_queued = 0;
+    c.queue_head = c.queue_size = 0;
+    c.iov_first = c.iov_count = c.batch_responses = c.batch_partials = 0;
+    c.batch_after = AfterSend::kContinue;
+    ++in_use_;
+    return index;
+  }
+  void release(uint32_t index) {
+    Connection& c = (*this)[index];
+    c.fd = -1;
+    c.state = ConnState::kFree;
+    c.generation = uring_tag::next_generation(c.generation);
+    free_.push_back(index);
+    --in_use_;
+  }
 
-  ServerConnection& operator[](uint32_t index) { return chunks_[index / kChunk][index % kChunk]; }
+  Connection& operator[](uint32_t index) { return chunks_[index / kChunk][index % kChunk]; }
   uint32_t size() const { return size_; }
   uint32_t in_use() const { return in_use_; }
 
  private:
-  std::vector<std::unique_ptr<ServerConnection[]>> chunks_;
+  std::vector<std::unique_ptr<Connection[]>> chunks_;
   std::vector<uint32_t> free_;
   uint32_t size_ = 0;
   uint32_t in_use_ = 0;

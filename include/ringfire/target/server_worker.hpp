@@ -1,10 +1,15 @@
 // One server thread: its own io_uring ring, its own SO_REUSEPORT listener, and every connection
 // the kernel hands that listener. Workers share nothing mutable but the stop flag.
+//
+// The worker is compiled once per transport (BasicServerWorker<T>, as the load generator's
+// BasicWorker is): plain TCP, or TLS with --tls-cert (server_worker_tls.cpp). The server picks
+// the instantiation once (make_server_worker), so plain TCP pays nothing for TLS per byte.
 #pragma once
 
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "ringfire/engine/ring.hpp"
@@ -39,87 +44,118 @@ struct ServerWorkerConfig {
   const std::atomic<bool>* stop = nullptr;
 };
 
+// What TargetServer sees of a worker, whatever its transport.
 class ServerWorker {
  public:
-  explicit ServerWorker(const ServerWorkerConfig& config);
-  ~ServerWorker();
-  ServerWorker(const ServerWorker&) = delete;
-  ServerWorker& operator=(const ServerWorker&) = delete;
-
+  virtual ~ServerWorker() = default;
   // Pins the calling thread and creates the ring there (SINGLE_ISSUER ties the ring to the thread
-  // that creates it). Empty on success, else a one-line reason.
-  std::string setup();
+  // that creates it), and the transport's context (TLS: the certificate). Empty on success, else
+  // a one-line reason.
+  virtual std::string setup() = 0;
   // The event loop; returns once *stop is set and wake() (or the loop's tick) noticed it, and
   // every request the kernel had received by then is counted.
-  void run();
+  virtual void run() = 0;
   // Thread-safe: makes run() look at the stop flag now instead of at its next tick.
-  void wake();
+  virtual void wake() = 0;
 
-  const ServerWorkerTotals& totals() const { return totals_; }
+  virtual const ServerWorkerTotals& totals() const = 0;
   // With --count-paths, the figures per path (path_counts.hpp); else nullptr.
-  const PathCounts* path_counts() const { return paths_.get(); }
-  const char* ring_mode() const { return ring_.setup_name(); }
+  virtual const PathCounts* path_counts() const = 0;
+  virtual const char* ring_mode() const = 0;
   // Empty unless the ring broke and run() ended early (the reason was printed on stderr too).
-  const std::string& failure() const { return failure_; }
+  virtual const std::string& failure() const = 0;
+};
+
+// The worker for the options' transport: TLS when --tls-cert is given, else plain TCP.
+std::unique_ptr<ServerWorker> make_server_worker(const ServerWorkerConfig& config);
+
+template <class T>
+class BasicServerWorker final : public ServerWorker {
+ public:
+  using Connection = BasicServerConnection<T>;
+
+  explicit BasicServerWorker(const ServerWorkerConfig& config);
+  ~BasicServerWorker() override;
+  BasicServerWorker(const BasicServerWorker&) = delete;
+  BasicServerWorker& operator=(const BasicServerWorker&) = delete;
+
+  std::string setup() override;
+  void run() override;
+  void wake() override;
+
+  const ServerWorkerTotals& totals() const override { return totals_; }
+  const PathCounts* path_counts() const override { return paths_.get(); }
+  const char* ring_mode() const override { return ring_.setup_name(); }
+  const std::string& failure() const override { return failure_; }
 
  private:
   enum class Op : uint8_t { kAccept = 1, kRecv, kSend, kTimer, kCancel, kWake, kFlap };
   enum class Framed : uint8_t { kIncomplete, kComplete, kBad };
 
-  static uint64_t tag(Op op, const ServerConnection& c) {
+  static uint64_t tag(Op op, const Connection& c) {
     return uring_tag::make(op, c.index, c.generation);
   }
   static uint64_t tag(Op op) { return uring_tag::make(op); }
 
   void reap();
   void dispatch(uint64_t user_data, int res, unsigned flags);
-  ServerConnection* lookup(uint64_t user_data);
+  Connection* lookup(uint64_t user_data);
   uint64_t now_if_needed() const;
 
   void arm_accept();
   void arm_wake();
   void on_accept(int res, unsigned flags);
 
-  void arm_recv(ServerConnection& c);
-  bool answering(const ServerConnection& c) const { return !c.close_queued && !stopping_; }
-  bool make_input_room(ServerConnection& c);
-  void on_recv(ServerConnection& c, int res);
-  void process_input(ServerConnection& c, uint64_t now);
-  Framed frame_request(ServerConnection& c, ResponseKind& kind);
-  ResponseKind choose_kind(ServerConnection& c, bool head, bool http10, bool wants_close,
+  void arm_recv(Connection& c);
+  bool answering(const Connection& c) const { return !c.close_queued && !stopping_; }
+  bool make_input_room(Connection& c);
+  void on_recv(Connection& c, int res);
+  // Where the next read goes: the input's free tail, or (TLS) the wire buffer.
+  std::span<char> recv_buffer(Connection& c);
+  // `n` bytes were read into recv_buffer(c): the HTTP bytes join the input. False when the
+  // transport failed (a refused handshake): the connection is given up.
+  bool take_input(Connection& c, size_t n);
+  void append_plain(Connection& c, std::span<const char> http);
+  void process_input(Connection& c, uint64_t now);
+  Framed frame_request(Connection& c, ResponseKind& kind);
+  ResponseKind choose_kind(Connection& c, bool head, bool http10, bool wants_close,
                            bool wants_keep_alive);
   // `path`: the PathCounts entry the response answers (kNoPath when none or not counting).
-  void enqueue(ServerConnection& c, ResponseKind kind, uint64_t now, uint32_t path);
+  void enqueue(Connection& c, ResponseKind kind, uint64_t now, uint32_t path);
 
-  void pump(ServerConnection& c, uint64_t now);
-  bool append_response(ServerConnection& c, ResponseKind kind);
-  void submit_send(ServerConnection& c);
-  void seal_batch(ServerConnection& c);
-  void on_send(ServerConnection& c, int res);
-  void finish_batch(ServerConnection& c);
-  void arm_timer(ServerConnection& c, uint64_t due_ns);
-  void on_timer(ServerConnection& c);
+  void pump(Connection& c, uint64_t now);
+  bool append_response(Connection& c, ResponseKind kind);
+  void submit_send(Connection& c);
+  // TLS: seals the next part of the batch and sends it with what the transport has pending;
+  // send_flight sends only the transport's own bytes (handshake, tickets) when it has some.
+  void send_sealed(Connection& c);
+  void send_flight(Connection& c);
+  void on_sealed_send(Connection& c, int res);
+  void on_send(Connection& c, int res);
+  void finish_batch(Connection& c);
+  void arm_timer(Connection& c, uint64_t due_ns);
+  void on_timer(Connection& c);
 
   // The --fault modes (server_worker_faults.cpp).
-  void on_accept_fault(ServerConnection& c);
-  void enqueue_fault(ServerConnection& c, ResponseKind kind, uint64_t due_ns, uint32_t path);
-  void after_last_piece(ServerConnection& c);
-  void reset_connection(ServerConnection& c);
+  void on_accept_fault(Connection& c);
+  void enqueue_fault(Connection& c, ResponseKind kind, uint64_t due_ns, uint32_t path);
+  void after_last_piece(Connection& c);
+  void reset_connection(Connection& c);
   void arm_flap();
   void on_flap();
   void take_listener_down();
   void bring_listener_up();
 
-  void begin_linger(ServerConnection& c, bool until_peer_closes);
-  void finish_close(ServerConnection& c);
-  void release_if_idle(ServerConnection& c);
+  void begin_linger(Connection& c, bool until_peer_closes);
+  void finish_close(Connection& c);
+  void release_if_idle(Connection& c);
   void tick();
 
   // Stopping (server_worker_stop.cpp): count what the kernel has received, then close everything.
   void finish_at_stop();
   void cancel_reads();
   void accept_backlog();
-  void drain_input(ServerConnection& c);
+  void drain_input(Connection& c);
   void close_all();
 
   ServerWorkerConfig config_;
@@ -139,14 +175,14 @@ class ServerWorker {
   bool clock_needed_ = false;
   uint32_t lingering_ = 0;  // connections in kLingering: the tick sweeps only when > 0
   uint64_t next_tick_ns_ = 0;
-  ConnectionSlab slab_;
+  BasicConnectionSlab<Connection> slab_;
   ServerWorkerTotals totals_;
   std::unique_ptr<PathCounts>
       paths_;  // only with --count-paths: the hot path tests it, nothing more
   std::string failure_;
   // Last, so that it is destroyed first: tearing the ring down ends every operation still in
   // flight before the memory they point into (connections, the wake buffer) goes.
-  ServerTransport transport_;
+  T transport_;
   Ring ring_;
 };
 
