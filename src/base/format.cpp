@@ -1,6 +1,7 @@
 #include "ringfire/base/format.hpp"
 
 #include <cinttypes>
+#include <cstdarg>
 #include <cstdio>
 
 namespace ringfire {
@@ -30,6 +31,19 @@ std::string format_bytes(double bytes) {
   char buf[32];
   std::snprintf(buf, sizeof(buf), u == 0 ? "%.0f%s" : "%.2f%s", bytes, units[u]);
   return buf;
+}
+
+std::string fmt(const char* format, ...) {
+  va_list args;
+  va_start(args, format);
+  va_list again;
+  va_copy(again, args);
+  const int n = std::vsnprintf(nullptr, 0, format, args);
+  va_end(args);
+  std::string out(n > 0 ? static_cast<size_t>(n) : 0, '\0');
+  if (n > 0) std::vsnprintf(out.data(), out.size() + 1, format, again);
+  va_end(again);
+  return out;
 }
 
 }  // namespace ringfire

@@ -39,12 +39,6 @@ std::string escaped(const std::string& text) {
   return out;
 }
 
-std::string fmt(const char* format, auto... args) {
-  char buf[160];
-  std::snprintf(buf, sizeof(buf), format, args...);
-  return buf;
-}
-
 // One series of a chart: a value per second, drawn as a polyline.
 struct Line {
   const char* name;

@@ -5,17 +5,12 @@
 #include <ostream>
 #include <string>
 
+#include "ringfire/base/format.hpp"
 #include "ringfire/result/report.hpp"
 
 namespace ringfire {
 
 namespace {
-
-std::string fmt(const char* format, auto... args) {
-  char buf[320];
-  std::snprintf(buf, sizeof(buf), format, args...);
-  return buf;
-}
 
 nlohmann::json by_code(const std::array<uint64_t, kH2ErrorCodes>& counts) {
   nlohmann::json j = nlohmann::json::object();

@@ -3,17 +3,12 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "ringfire/base/format.hpp"
 #include "ringfire/result/report.hpp"
 
 namespace ringfire {
 
 namespace {
-
-std::string fmt(const char* format, auto... args) {
-  char buf[320];
-  std::snprintf(buf, sizeof(buf), format, args...);
-  return buf;
-}
 
 // A source's verdict line, from the verdict it kept as JSON.
 std::string verdict_summary(const Source& s) {

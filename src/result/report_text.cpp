@@ -2,18 +2,13 @@
 #include <cstdio>
 #include <string>
 
+#include "ringfire/base/format.hpp"
 #include "ringfire/http/http_parser.hpp"
 #include "ringfire/result/report.hpp"
 
 namespace ringfire {
 
 namespace {
-
-std::string fmt(const char* format, auto... args) {
-  char buf[256];
-  std::snprintf(buf, sizeof(buf), format, args...);
-  return buf;
-}
 
 void print_latency(const char* name, const Histogram& h, std::ostream& out) {
   out << fmt("  %-9s %9s %9s %9s %9s %9s %9s %9s %9s\n", name, "avg", "stdev", "min", "p50", "p90",

@@ -4,17 +4,12 @@
 #include <cinttypes>
 #include <cstdio>
 
+#include "ringfire/base/format.hpp"
 #include "ringfire/result/report.hpp"
 
 namespace ringfire {
 
 namespace {
-
-std::string fmt(const char* format, auto... args) {
-  char buf[256];
-  std::snprintf(buf, sizeof(buf), format, args...);
-  return buf;
-}
 
 std::string latency_text(const Histogram& h) {
   if (h.count() == 0) return "none";

@@ -2,7 +2,7 @@
 # cmake --install and the CPack .deb, each into a temporary root: the installed ringfire runs
 # from there, the man page renders, the scripts and the schema are in place (the installed
 # ringfire-validate-result finds its reader and the schema, and passes a result of the installed
-# ringfire), and the package depends on liburing2 and libyaml-cpp0.7.
+# ringfire), and the package depends on liburing2, libyaml-cpp0.7, libssl3 and libnghttp2-14.
 #   install_test.sh BUILD_DIR
 set -euo pipefail
 build=$1
@@ -49,6 +49,9 @@ echo "cmake --install: ok"
 deb=$(ls "$dir"/pkg/*.deb)
 dpkg-deb -f "$deb" Depends | grep -q 'liburing2' || { echo "no liburing2 in Depends" >&2; exit 1; }
 dpkg-deb -f "$deb" Depends | grep -q 'libyaml-cpp0.7' || { echo "no libyaml-cpp in Depends" >&2; exit 1; }
+for lib in libssl3 libnghttp2-14; do  # what the binaries link for HTTPS and HTTP/2
+  dpkg-deb -f "$deb" Depends | grep -q "$lib" || { echo "no $lib in Depends" >&2; exit 1; }
+done
 dpkg-deb -x "$deb" "$dir/deb"
 check_root "$dir/deb/usr"
 echo "cpack .deb $(basename "$deb"): ok"

@@ -10,5 +10,7 @@ namespace ringfire {
 std::string format_duration(uint64_t ns);
 // "12.3KB", "4.56MB" (powers of 1024, like wrk).
 std::string format_bytes(double bytes);
+// printf into a string of whatever length it needs (the reports' lines).
+std::string fmt(const char* format, ...) __attribute__((format(printf, 1, 2)));
 
 }  // namespace ringfire
