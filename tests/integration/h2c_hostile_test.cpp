@@ -34,6 +34,14 @@ Hostile start_hostile(const std::string& mode) {
   return h;
 }
 
+// A closed-loop h2c run of `n` requests against the hostile server, 4 streams on each of 2
+// connections, each stream given 2 s.
+RingfireRun run_h2c(const Hostile& h, const char* n) {
+  return run_ringfire({"--h2c", "--streams", "4", "-c", "2", "-t", "1", "-n", n, "--timeout", "2s",
+                       "http://127.0.0.1:" + std::to_string(h.port) + "/"},
+                      std::chrono::seconds(30));
+}
+
 uint64_t answered(Hostile& h) {
   const ExitResult r = h.process->stop(SIGTERM);
   const size_t at = r.out.find("answered ");
@@ -43,10 +51,7 @@ uint64_t answered(Hostile& h) {
 TEST(H2cHostile, EveryOtherStreamResetCountsAsStreamResetByCode) {
   Hostile h = start_hostile("rst");
   if (h.port == 0) GTEST_SKIP() << "python3 with python3-h2 is needed";
-  const RingfireRun run =
-      run_ringfire({"--h2c", "--streams", "4", "-c", "2", "-t", "1", "-n", "200", "--timeout", "2s",
-                    "http://127.0.0.1:" + std::to_string(h.port) + "/"},
-                   std::chrono::seconds(30));
+  const RingfireRun run = run_h2c(h, "200");
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
   expect_accounting(run.result);
   const nlohmann::json& m = run.result.at("totals");
@@ -62,10 +67,7 @@ TEST(H2cHostile, EveryOtherStreamResetCountsAsStreamResetByCode) {
 TEST(H2cHostile, GoawayMidRunFailsOnlyTheStreamsAboveItsLine) {
   Hostile h = start_hostile("goaway");
   if (h.port == 0) GTEST_SKIP() << "python3 with python3-h2 is needed";
-  const RingfireRun run =
-      run_ringfire({"--h2c", "--streams", "4", "-c", "2", "-t", "1", "-n", "100", "--timeout", "2s",
-                    "http://127.0.0.1:" + std::to_string(h.port) + "/"},
-                   std::chrono::seconds(30));
+  const RingfireRun run = run_h2c(h, "100");
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
   expect_accounting(run.result);
   const nlohmann::json& m = run.result.at("totals");
@@ -85,10 +87,7 @@ namespace {
 TEST(H2cHostile, MaxConcurrentStreamsOneIsRespectedAndReported) {
   Hostile h = start_hostile("max1");
   if (h.port == 0) GTEST_SKIP() << "python3 with python3-h2 is needed";
-  const RingfireRun run =
-      run_ringfire({"--h2c", "--streams", "4", "-c", "2", "-t", "1", "-n", "200", "--timeout", "2s",
-                    "http://127.0.0.1:" + std::to_string(h.port) + "/"},
-                   std::chrono::seconds(30));
+  const RingfireRun run = run_h2c(h, "200");
   ASSERT_EQ(run.exit.exit_code, 0) << run.exit.err;
   expect_accounting(run.result);
   const nlohmann::json& m = run.result.at("totals");

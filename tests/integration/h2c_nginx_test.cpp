@@ -13,18 +13,6 @@
 namespace ringfire::testing {
 namespace {
 
-// nginx writes its log line after the response is out: wait (bounded) for the count to settle.
-int64_t settled_log_lines(const NginxServer& nginx, int64_t at_least) {
-  int64_t lines = -1;
-  for (int i = 0; i < 40; ++i) {
-    const int64_t now = nginx.access_log_lines();
-    if (now == lines && now >= at_least) break;
-    lines = now;
-    usleep(50'000);
-  }
-  return lines;
-}
-
 uint64_t all(const nlohmann::json& r, const char* key) {
   return u(r.at("totals"), key) + u(r.at("warmup"), key);
 }
@@ -56,7 +44,7 @@ TEST(H2cNginx, CompletedEqualsAccessLogAndGoawaysAreAccounted) {
   EXPECT_EQ(u(run.result.at("totals"), "failed"), u(e, "not_processed")) << e.dump();
   // Each stream nginx answered is one access-log line of HTTP/2.0; ringfire completed exactly
   // those it counted (a stream in flight or failed at the end may be logged too).
-  const int64_t lines = settled_log_lines(nginx, static_cast<int64_t>(completed));
+  const int64_t lines = nginx.settled_log_lines(static_cast<int64_t>(completed));
   EXPECT_GE(lines, static_cast<int64_t>(completed));
   EXPECT_LE(lines, static_cast<int64_t>(all(run.result, "sent")));
 }
@@ -76,7 +64,7 @@ TEST(H2cNginx, OneMebibyteBodyCompletesThroughFlowControl) {
   EXPECT_EQ(u(m, "completed"), 40u);
   EXPECT_EQ(u(m, "failed"), 0u);
   EXPECT_GE(u(m, "bytes_received"), 40u << 20);
-  EXPECT_EQ(settled_log_lines(nginx, 40), 40);
+  EXPECT_EQ(nginx.settled_log_lines(40), 40);
 }
 
 // zrk broke on responses over 64 MiB: one of 100 MiB on one stream, then two more on the same
@@ -98,7 +86,7 @@ TEST(H2cNginx, HundredMebibyteResponseCompletes) {
   EXPECT_EQ(u(m, "failed"), 0u);
   EXPECT_GE(u(m, "bytes_received") + u(run.result.at("warmup"), "bytes_received"),
             uint64_t{300} << 20);
-  EXPECT_EQ(settled_log_lines(nginx, 3), 3);
+  EXPECT_EQ(nginx.settled_log_lines(3), 3);
 }
 
 }  // namespace

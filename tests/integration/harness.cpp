@@ -218,6 +218,17 @@ std::string NginxServer::url() const {
   return "http://127.0.0.1:" + std::to_string(port_) + "/";
 }
 
+int64_t NginxServer::settled_log_lines(int64_t at_least) const {
+  int64_t lines = -1;
+  for (int i = 0; i < 40; ++i) {
+    const int64_t now = access_log_lines();
+    if (now == lines && now >= at_least) break;
+    lines = now;
+    usleep(50'000);
+  }
+  return lines;
+}
+
 int64_t NginxServer::access_log_lines() const {
   std::ifstream f(dir_ + "/access.log");
   int64_t n = 0;

@@ -64,6 +64,9 @@ class NginxServer {
   bool ok() const { return port_ != 0; }
   std::string url() const;
   int64_t access_log_lines() const;
+  // nginx writes its log line after the response is out: the count once it settles (bounded
+  // wait, 2 s) at `at_least` or more. A request in flight at the stop may have been answered too.
+  int64_t settled_log_lines(int64_t at_least) const;
   const std::string& skip_reason() const { return skip_reason_; }
 
  private:

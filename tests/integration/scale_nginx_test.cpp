@@ -15,18 +15,6 @@ namespace {
 TEST(Scale, FifteenThousandConnectionsToNginxAllOpenAndAnswered) {
   NginxServer nginx;
   if (!nginx.ok()) GTEST_SKIP() << nginx.skip_reason();
-  // nginx writes its log line after the response is out: wait (bounded) for the count to settle
-  // at `at_least` or more. A request in flight at the stop may have been answered too.
-  const auto settled_log_lines = [&nginx](int64_t at_least) {
-    int64_t lines = -1;
-    for (int i = 0; i < 40; ++i) {
-      const int64_t now = nginx.access_log_lines();
-      if (now == lines && now >= at_least) break;
-      lines = now;
-      usleep(50'000);
-    }
-    return lines;
-  };
   // All 15,000 open before the measured window (2 s of pacing in a 3 s warm-up) is a deadline a
   // starved shared machine can miss: such a run is tried again (at most twice), counting its
   // log lines apart.
@@ -40,7 +28,7 @@ TEST(Scale, FifteenThousandConnectionsToNginxAllOpenAndAnswered) {
         if (open == 15000) return "";
         const nlohmann::json& m = r.result.at("totals");
         const nlohmann::json& w = r.result.at("warmup");
-        earlier_lines = settled_log_lines(
+        earlier_lines = nginx.settled_log_lines(
             earlier_lines + static_cast<int64_t>(u(m, "completed") + u(w, "completed")));
         return std::to_string(open) + " of 15000 open when measuring began";
       });
@@ -60,7 +48,7 @@ TEST(Scale, FifteenThousandConnectionsToNginxAllOpenAndAnswered) {
   const uint64_t completed = u(m, "completed") + u(w, "completed");
   EXPECT_GE(completed, 70000u);  // 15,000 req/s over 5 s, give or take the ramp of the pacing
   const int64_t lines =
-      settled_log_lines(earlier_lines + static_cast<int64_t>(completed)) - earlier_lines;
+      nginx.settled_log_lines(earlier_lines + static_cast<int64_t>(completed)) - earlier_lines;
   EXPECT_GE(lines, static_cast<int64_t>(completed));
   EXPECT_LE(lines, static_cast<int64_t>(sent));
 }
