@@ -184,7 +184,8 @@ CLI::Option* add_options(CLI::App& app, TargetOptions& options, RawOptions& raw)
   app.add_flag("--count-paths", options.count_paths,
                "At exit, print 'path PATH N REQUEST_BYTES RESPONSE_BYTES' per request path");
   app.add_option("--tls-cert", options.tls_cert,
-                 "Serve HTTPS (TLS 1.2/1.3) with this certificate chain (PEM)")
+                 "Serve HTTPS (TLS 1.2/1.3) with this certificate chain (PEM); at most 1,024 "
+                 "TLS connections at once per thread (one more is closed at accept)")
       ->type_name("FILE");
   app.add_option("--tls-key", options.tls_key, "Its private key (PEM); default: in --tls-cert")
       ->type_name("FILE");
