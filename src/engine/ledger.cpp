@@ -29,17 +29,22 @@ RequestLedger::RequestLedger(const LedgerPlan& plan)
   }
 }
 
+void RequestLedger::count_failure(const Pending& p, ErrorClass why) {
+  if (p.budgeted) --budget_used_;  // -n: a new request replaces it (and is a new send)
+  counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+  if (p.measured && keeps_labels()) {
+    result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
+  }
+}
+
 uint32_t RequestLedger::fail(uint32_t id, ErrorClass why, uint64_t now) {
   Slice& s = slices_[id];
   const uint32_t n = s.count;
   uint64_t measured = 0;
   for (uint32_t k = 0; k < n; ++k) {
     const Pending& p = at(id, s.head + k);
-    if (p.budgeted) --budget_used_;  // -n: a new request replaces it (and is a new send)
-    counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+    count_failure(p, why);
     measured += p.measured ? 1 : 0;
-    if (p.measured && keeps_labels())
-      result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
   }
   if (measured != 0) {
     if (SecondStats* sec = second_at(now)) sec->errors += measured;
@@ -70,20 +75,14 @@ bool RequestLedger::front(uint32_t id, uint32_t stream) {
   return false;
 }
 
-void RequestLedger::fail_front(uint32_t id, ErrorClass why, uint64_t now) {
-  if (slices_[id].count != 0) fail_stream(id, at(id, slices_[id].head).stream, why, now);
-}
-
 bool RequestLedger::fail_stream(uint32_t id, uint32_t stream, ErrorClass why, uint64_t now) {
   Slice& s = slices_[id];
   uint32_t k = 0;
   while (k < s.count && at(id, s.head + k).stream != stream) ++k;
   if (k == s.count) return false;
   const Pending p = at(id, s.head + k);
-  if (p.budgeted) --budget_used_;  // -n: the budget goes back (a new stream replaces it)
-  counters_for(p.measured).errors[static_cast<size_t>(why)]++;
+  count_failure(p, why);
   if (p.measured) {
-    if (keeps_labels()) result_.labels[p.label].counters.errors[static_cast<size_t>(why)]++;
     if (SecondStats* sec = second_at(now)) sec->errors++;
   }
   // Close the gap from behind: the head stays, the stamped entries stay a prefix.

@@ -59,8 +59,7 @@ TEST(LedgerStreams, ResponsesMatchByStreamInAnyOrder) {
 TEST(LedgerStreams, OneStreamFailsAloneAndTheOthersKeepTheirOrder) {
   RequestLedger l(streams_plan(4));
   open_streams(l, 3, 1 * kS);
-  ASSERT_TRUE(l.front(0, 3));
-  l.fail_front(0, ErrorClass::kStreamReset, 1 * kS + 10);
+  ASSERT_TRUE(l.fail_stream(0, 3, ErrorClass::kStreamReset, 1 * kS + 10));
   EXPECT_EQ(l.result().measured.error(ErrorClass::kStreamReset), 1u);
   EXPECT_EQ(l.outstanding(0), 2u);
   // Stream 1 is still the head (the oldest): its send time arms the timeout.

@@ -103,12 +103,10 @@ class RequestLedger {
                  uint64_t now);
   // HTTP/2 (responses end out of order, matched by stream id): the newest request queued on
   // `id` carries `stream`; front() brings a stream's request to the head of the connection's
-  // ring (the others keep their order), so that complete() and fail_front() end that one. False
+  // ring (the others keep their order), so that complete() ends that one. False
   // when no stamped request of `id` has that stream (complete() then counts it unsolicited).
   void tag_newest(uint32_t id, uint32_t stream);
   bool front(uint32_t id, uint32_t stream);
-  // The request at the head of `id`'s ring fails with `why` (one HTTP/2 stream).
-  void fail_front(uint32_t id, ErrorClass why, uint64_t now);
   // The request of `stream` fails with `why`, stamped or not (a stream nghttp2 refused before
   // its bytes left ends too); the others keep their order. False when `id` has no such stream.
   bool fail_stream(uint32_t id, uint32_t stream, ErrorClass why, uint64_t now);
@@ -183,6 +181,9 @@ class RequestLedger {
     return now >= plan_.measure_start_ns ? result_.measured : result_.warmup;
   }
   Counters& counters_for(bool measured) { return measured ? result_.measured : result_.warmup; }
+  // One request failed with `why`: its class counted (and its label's), its -n budget given back
+  // (a new request replaces it). The caller counts the second's errors and removes the entry.
+  void count_failure(const Pending& p, ErrorClass why);
   uint32_t take_limited(uint32_t want) {
     const uint64_t left = plan_.budget > budget_used_ ? plan_.budget - budget_used_ : 0;
     const auto n = static_cast<uint32_t>(std::min<uint64_t>(want, left));
